@@ -1,0 +1,37 @@
+/* user.h: finding a user and checking their password.
+ * An unknown user walks the same path as a wrong password (a bind with a
+ * decoy DN), so callers cannot tell them apart by time. */
+#ifndef IDS_USER_H
+#define IDS_USER_H
+
+#include <time.h>
+
+#include "dir.h"
+
+struct ids_user {
+	char	*dn;
+	char	*id;		/* the uid value, exactly as stored */
+	char	*type;		/* idpUserType, or NULL */
+	char	*state;		/* idpState, or NULL (treated as active) */
+	int	 temp_password;	/* idpTempPassword is TRUE */
+	time_t	 temp_deadline;	/* idpTempPasswordDeadline, 0 if none */
+};
+
+/* Find the idpUser whose uid is exactly id (LDAP matches uid without
+ * case; SPEC wants it with).  IDS_ENOUSER if none (or id breaks the ID
+ * rules), IDS_EDIR if two match, or a connection error. */
+int	ids_user_find(struct ids_dir *dir, const char *id,
+	    struct ids_user **out);
+void	ids_user_free(struct ids_user *user);
+
+/* Check id's password: IDS_OK (and *out, when out is not NULL),
+ * IDS_ENOUSER, IDS_EBADCRED, IDS_EEXPIRED (a temporary password past its
+ * deadline at `now`, whatever was typed), or a connection error. */
+int	ids_user_authenticate(struct ids_dir *dir, const char *id,
+	    const char *password, time_t now, struct ids_user **out);
+
+/* Account state at `now`: IDS_OK, IDS_EDISABLED (disabled or pending),
+ * IDS_EEXPIRED (temporary password past its deadline). */
+int	ids_user_account(const struct ids_user *user, time_t now);
+
+#endif

@@ -1,0 +1,41 @@
+/* cli.h: what every `idportal` subcommand shares: parsed global options,
+ * the exit-code translation, error output, JSON strings, secret input. */
+#ifndef IDPORTAL_CLI_H
+#define IDPORTAL_CLI_H
+
+#include <stdio.h>
+
+#include "conf.h"
+#include "log.h"
+
+/* SPEC §6 exit codes. */
+enum {
+	EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_NOTFOUND = 3,
+	EXIT_DENIED = 4, EXIT_CONFLICT = 5, EXIT_UNREACHABLE = 6,
+};
+
+struct cli {
+	const char	*config;	/* --config, or NULL */
+	const char	*as;		/* --as ADMIN_ID */
+	const char	*as_pw_file;	/* --as-pw-file */
+	int		 json;		/* --json */
+	struct ids_log	 log;		/* "idportal: ..." on stderr */
+};
+
+/* The one translation of library codes into exit codes. */
+int	rc_to_exit(int rc);
+/* "idportal: <message>" on stderr; returns code, for `return fail(...)`. */
+int	fail(int code, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Load the config (--config, $IDPORTAL_CONF, default); on error prints
+ * "idportal: file:line: ..." and returns EXIT_ERROR. */
+int	cli_conf(const struct cli *cli, struct ids_conf **out);
+/* A JSON string literal of s (NULL gives null). */
+void	json_str(FILE *f, const char *s);
+/* A secret from file (checked like every secret file) or, when file is
+ * NULL, from the terminal without echo.  Release with ids_free_secret(). */
+int	read_secret(const char *file, const char *prompt, char **out);
+
+int	cmd_init(struct cli *cli, int argc, char **argv);
+
+#endif
