@@ -2,14 +2,16 @@
 #   make                 library, PAM module, CLI
 #   make check           unit + integration tests (as root; installs deps)
 #   make check SANITIZE=1  the same under ASan + UBSan
+#   make check VALGRIND=1  the same under valgrind memcheck
 #   make demo            a throwaway slapd and a real login through the module
+#   make bench           benchmarks: numbers, not pass/fail
 #   make install         DESTDIR, PREFIX honoured
 
 PREFIX	?= /usr
 DESTDIR	?=
 MULTIARCH != gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu
 PAMDIR	?= /lib/$(MULTIARCH)/security
-B	:= build
+B	?= build
 
 CC	?= cc
 CFLAGS	?= -O2 -g
@@ -66,14 +68,22 @@ $(B)/tests/test_%: tests/integ/test_%.c tests/integ/integ.c tests/integ/integ.h 
 	    tests/integ/integ.c $(B)/libidstore.a $(LIBS) -lpamtest -lpam \
 	    -lcmocka
 
+$(B)/bench/bench_%: bench/bench_%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -std=gnu11 $(LDFLAGS) -o $@ $< -lpam
+
 tests: all $(UNIT_BIN) $(INTEG_BIN)
+
+bench: deps
+	$(MAKE) all $(B)/bench/bench_auth
+	@bench/run-bench $(B)
 
 deps:
 	@tests/install-deps
 
 check: deps
 	$(MAKE) tests
-	@SANITIZE=$(SANITIZE) tests/run-tests $(B)
+	@SANITIZE=$(SANITIZE) VALGRIND=$(VALGRIND) tests/run-tests $(B)
 
 demo: deps
 	$(MAKE) all
@@ -91,4 +101,4 @@ install: all
 clean:
 	rm -rf $(B)
 
-.PHONY: all tests deps check demo install clean
+.PHONY: all tests deps check demo bench install clean
