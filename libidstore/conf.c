@@ -5,6 +5,9 @@
 
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -61,8 +64,6 @@ static int	parse_require_totp(struct ids_conf *, size_t, const char *,
 		    long, long, char *, size_t);
 static int	parse_seat_required(struct ids_conf *, size_t, const char *,
 		    long, long, char *, size_t);
-static int	parse_role_map(struct ids_conf *, size_t, const char *, long,
-		    long, char *, size_t);
 
 static const struct key keys[] = {
 	{ "uri", parse_uris, F(uri), NULL, 0, 0, 1 },
@@ -103,7 +104,6 @@ static const struct key keys[] = {
 	    LONG_MAX, 0 },
 	{ "reset_interval", parse_duration, F(reset_interval), "15m", 0,
 	    LONG_MAX, 0 },
-	{ "role_map", parse_role_map, F(role_map), "", 0, 0, 0 },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -444,6 +444,7 @@ parse_timezone(struct ids_conf *conf, size_t off, const char *v, long min,
     long max, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
+	struct stat st;
 
 	(void)min;
 	(void)max;
@@ -456,50 +457,14 @@ parse_timezone(struct ids_conf *conf, size_t off, const char *v, long min,
 		return IDS_ECONF;
 	}
 	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", v);
-	if (strcmp(v, "UTC") != 0 && access(path, R_OK) == -1) {
+	/* a directory such as "Asia" would make glibc fall back to UTC */
+	if (strcmp(v, "UTC") != 0 && (stat(path, &st) == -1 ||
+	    !S_ISREG(st.st_mode))) {
 		snprintf(err, errlen, "unknown time zone \"%s\" (no %s)", v,
 		    path);
 		return IDS_ECONF;
 	}
 	return set_str(conf, off, v);
-}
-
-/* "librarian=Repository Administrator, faculty=Contributor" */
-static int
-parse_role_map(struct ids_conf *conf, size_t off, const char *v, long min,
-    long max, char *err, size_t errlen)
-{
-	char **list = NULL, **nl;
-	const char *p = v, *end, *eq;
-	size_t n = 0;
-
-	(void)min;
-	(void)max;
-	if ((list = calloc(1, sizeof(*list))) == NULL)
-		return IDS_ENOMEM;
-	while (*(p += strspn(p, " \t")) != '\0') {
-		end = p + strcspn(p, ",");
-		eq = memchr(p, '=', (size_t)(end - p));
-		if (eq == NULL || eq == p || eq + 1 == end) {
-			snprintf(err, errlen, "\"%.*s\" is not role=Application "
-			    "Role", (int)(end - p), p);
-			free_list(list);
-			return IDS_ECONF;
-		}
-		while (end > eq + 1 && isspace((unsigned char)end[-1]))
-			end--;
-		if ((nl = realloc(list, (n + 2) * sizeof(*list))) == NULL ||
-		    ((list = nl), (list[n] = strndup(p,
-		    (size_t)(end - p))) == NULL)) {
-			free_list(list);
-			return IDS_ENOMEM;
-		}
-		list[++n] = NULL;
-		p = end + strcspn(end, ",");
-		if (*p == ',')
-			p++;
-	}
-	return set_list(conf, off, list);
 }
 
 void
@@ -521,7 +486,6 @@ ids_conf_free(struct ids_conf *conf)
 	free(conf->cache_file);
 	free_list(conf->mail_command);
 	free(conf->mail_from);
-	free_list(conf->role_map);
 	free(conf);
 }
 
@@ -537,15 +501,21 @@ static int
 is_local_uri(const char *u)
 {
 	LDAPURLDesc *lud;
+	struct in_addr v4;
+	struct in6_addr v6;
 	int local;
 
 	if (strncmp(u, "ldapi://", 8) == 0)
 		return 1;
 	if (ldap_url_parse(u, &lud) != LDAP_SUCCESS)
 		return 0;
+	/* An address literal in 127.0.0.0/8 or ::1, never a name that
+	 * merely starts with "127." */
 	local = lud->lud_host != NULL &&
-	    (strncmp(lud->lud_host, "127.", 4) == 0 ||
-	    strcmp(lud->lud_host, "::1") == 0 ||
+	    ((inet_pton(AF_INET, lud->lud_host, &v4) == 1 &&
+	    (ntohl(v4.s_addr) >> 24) == 127) ||
+	    (inet_pton(AF_INET6, lud->lud_host, &v6) == 1 &&
+	    IN6_IS_ADDR_LOOPBACK(&v6)) ||
 	    strcmp(lud->lud_host, "localhost") == 0);
 	ldap_free_urldesc(lud);
 	return local;
@@ -669,8 +639,8 @@ parse_line(struct ids_conf *conf, char *raw, int lineno, int *line,
 	if (*key == '\0')
 		return IDS_OK;
 	if ((eq = strchr(key, '=')) == NULL) {
-		snprintf(err, errlen, "%s:%d: expected \"key = value\"",
-		    conf->path, lineno);
+		snprintf(err, errlen, "%s:%d: %.*s: expected \"key = value\"",
+		    conf->path, lineno, (int)strcspn(key, " \t"), key);
 		return IDS_ECONF;
 	}
 	*eq = '\0';

@@ -49,7 +49,6 @@ struct ids_conf {
 	int	  allow_signup;
 	long	  signup_validity;	/* seconds */
 	long	  reset_interval;	/* seconds */
-	char	**role_map;		/* "dirrole=Application Role" pairs */
 };
 
 /* Load path; NULL means $IDPORTAL_CONF (ignored in setuid programs) or

@@ -94,29 +94,24 @@ format(char **out, int dn, const char *fmt, va_list ap)
 			put(&b, f, 1);
 			continue;
 		}
-		switch (*++f) {
-		case '%':
+		/* f stays on the directive, so the loop's f++ never steps
+		 * past a format that ends in a lone '%' */
+		if (f[1] == '%') {
 			put(&b, "%", 1);
-			break;
-		case 's':
+		} else if (f[1] == 's') {
 			v = va_arg(ap, const char *);
 			if (dn)
 				put_dn_value(&b, v);
 			else
 				put_filter_value(&b, v);
-			break;
-		case 'D':
-			if (!dn) {
-				b.rc = IDS_EINVAL;
-				break;
-			}
+		} else if (f[1] == 'D' && dn) {
 			v = va_arg(ap, const char *);
 			put(&b, v, strlen(v));
-			break;
-		default:
-			b.rc = IDS_EINVAL;	/* ends the loop */
+		} else {
+			b.rc = IDS_EINVAL;
 			break;
 		}
+		f++;
 	}
 	if (b.rc != IDS_OK) {
 		free(b.p);

@@ -32,6 +32,11 @@ utf8_decode(const unsigned char *s, unsigned long *cp)
 			return 0;
 		*cp = (*cp << 6) | (s[i] & 0x3f);
 	}
+	/* over-long forms, surrogates and values past Unicode are invalid */
+	if ((n == 2 && *cp < 0x80) || (n == 3 && *cp < 0x800) ||
+	    (n == 4 && *cp < 0x10000) || (*cp >= 0xd800 && *cp <= 0xdfff) ||
+	    *cp > 0x10ffff)
+		return 0;
 	return n;
 }
 
@@ -69,7 +74,10 @@ ids_id_check(const char *id, char *why, size_t whylen)
 			    "(U+%04lX) at position %zu: use ASCII letters and "
 			    "digits only (type '%c' instead)", (int)n, p, cp,
 			    pos, (int)(cp - 0xff01 + 0x21));
-		} else if (cp < 0x20 || cp == 0x7f) {
+		} else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ||
+		    (cp >= 0x2000 && cp <= 0x206f) || cp >= 0xfff0) {
+			/* never echo a control or format character (C1,
+			 * bidi overrides): it may drive a terminal */
 			snprintf(why, whylen, "control character U+%04lX at "
 			    "position %zu: use ASCII letters and digits only",
 			    cp, pos);

@@ -77,7 +77,7 @@ int
 ids_secret_read_file(const char *path, char **out, char *err, size_t errlen)
 {
 	struct stat st;
-	char *buf = NULL;
+	char *buf = NULL, extra;
 	ssize_t n;
 	size_t len = 0;
 	int fd, rc;
@@ -109,6 +109,14 @@ ids_secret_read_file(const char *path, char **out, char *err, size_t errlen)
 			goto out;
 		}
 		len += (size_t)n;
+	}
+	/* Full: only a final newline may follow, else refuse the file. */
+	if (len == SECRET_MAX && read(fd, &extra, 1) == 1 &&
+	    (extra != '\n' || read(fd, &extra, 1) != 0)) {
+		snprintf(err, errlen, "%s: larger than %d bytes", path,
+		    SECRET_MAX);
+		rc = IDS_ECONF;
+		goto out;
 	}
 	if (len > 0 && buf[len - 1] == '\n')
 		len--;
