@@ -482,12 +482,16 @@ ids_dir_passwd(struct ids_dir *dir, const char *dn, const char *pw)
 	return lrc == LDAP_SUCCESS ? IDS_OK : failed(dir, lrc);
 }
 
-int
-ids_dir_check_password(struct ids_dir *dir, const char *dn, const char *pw)
+/* A fresh connection bound as dn with pw, trying the URIs from the one in
+ * use.  *out is the bound handle, or NULL with the error returned. */
+static int
+user_connection(struct ids_dir *dir, const char *dn, const char *pw,
+    LDAP **out, const char **used)
 {
 	LDAP *ld = NULL;
 	int i, n, start, lrc, rc = IDS_EUNAVAIL;
 
+	*out = NULL;
 	if (pw == NULL || *pw == '\0')
 		return IDS_EBADCRED;
 	for (n = 0; dir->uris[n] != NULL; n++)
@@ -504,8 +508,12 @@ ids_dir_check_password(struct ids_dir *dir, const char *dn, const char *pw)
 			continue;
 		}
 		lrc = simple_bind(ld, dn, pw);
-		rc = from_ldap(lrc);
-		if (rc != IDS_OK && rc != IDS_EBADCRED)
+		if ((rc = from_ldap(lrc)) == IDS_OK) {
+			*out = ld;
+			*used = uri;
+			return IDS_OK;
+		}
+		if (rc != IDS_EBADCRED)
 			note(dir, uri, ld, lrc);
 		ldap_unbind_ext_s(ld, NULL, NULL);
 		ld = NULL;
@@ -513,6 +521,43 @@ ids_dir_check_password(struct ids_dir *dir, const char *dn, const char *pw)
 			break;
 	}
 	return rc;
+}
+
+int
+ids_dir_check_password(struct ids_dir *dir, const char *dn, const char *pw)
+{
+	const char *uri;
+	LDAP *ld;
+	int rc;
+
+	rc = user_connection(dir, dn, pw, &ld, &uri);
+	if (ld != NULL)
+		ldap_unbind_ext_s(ld, NULL, NULL);
+	return rc;
+}
+
+int
+ids_dir_change_password(struct ids_dir *dir, const char *dn,
+    const char *oldpw, const char *newpw)
+{
+	struct berval user, old, new;
+	const char *uri;
+	LDAP *ld;
+	int lrc, rc;
+
+	if ((rc = user_connection(dir, dn, oldpw, &ld, &uri)) != IDS_OK)
+		return rc;
+	user.bv_val = (char *)dn;
+	user.bv_len = strlen(dn);
+	old.bv_val = (char *)oldpw;
+	old.bv_len = strlen(oldpw);
+	new.bv_val = (char *)newpw;
+	new.bv_len = strlen(newpw);
+	lrc = ldap_passwd_s(ld, &user, &old, &new, NULL, NULL, NULL);
+	if (lrc != LDAP_SUCCESS)
+		note(dir, uri, ld, lrc);
+	ldap_unbind_ext_s(ld, NULL, NULL);
+	return from_ldap(lrc);
 }
 
 char *

@@ -70,6 +70,12 @@ int	ids_dir_passwd(struct ids_dir *dir, const char *dn, const char *pw);
 int	ids_dir_check_password(struct ids_dir *dir, const char *dn,
 	    const char *pw);
 
+/* Bind as dn with oldpw on a fresh connection and change the password to
+ * newpw there with Password Modify (RFC 3062, old and new given), as the
+ * user.  IDS_EBADCRED if oldpw is wrong, IDS_EPERM if refused. */
+int	ids_dir_change_password(struct ids_dir *dir, const char *dn,
+	    const char *oldpw, const char *newpw);
+
 /* The first value of attr in entry, malloc'd, or NULL. */
 char	*ids_dir_get(struct ids_dir *dir, LDAPMessage *entry,
 	    const char *attr);

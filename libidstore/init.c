@@ -7,6 +7,7 @@
 #include "pwhash.h"
 #include "rc.h"
 #include "secret.h"
+#include "state.h"
 #include "user.h"
 
 #include <stdio.h>
@@ -182,6 +183,30 @@ first_cn(const char *dnstr, char **out)
 	return rc;
 }
 
+/* Before anything is written: the service account and its password file
+ * must agree (both there, both missing, or only the file there), and a
+ * present file must pass the secret-file checks. */
+static int
+check_service(struct ids_dir *dir, struct ids_init_report *rep)
+{
+	const struct ids_conf *conf = ids_dir_conf(dir);
+	int rc, there;
+
+	if (conf->bind_dn == NULL)
+		return IDS_OK;
+	if ((rc = exists(dir, conf->bind_dn, &there)) != IDS_OK)
+		return rc;
+	if (access(conf->bind_pw_file, F_OK) == 0)
+		return ids_secret_check_file(conf->bind_pw_file, rep->detail,
+		    sizeof(rep->detail)) == IDS_OK ? IDS_OK : IDS_ECONF;
+	if (!there)
+		return IDS_OK;
+	snprintf(rep->detail, sizeof(rep->detail), "%s exists but %s is "
+	    "missing: restore the file, or set a new password with ldappasswd "
+	    "and write it there (0600)", conf->bind_dn, conf->bind_pw_file);
+	return IDS_EEXIST;
+}
+
 /* The service account at bind_dn, with the password of bind_pw_file.  The
  * file is written only when both it and the entry are missing, and removed
  * again if the entry cannot be added. */
@@ -203,11 +228,7 @@ ensure_service(struct ids_dir *dir, struct ids_init_report *rep)
 		if (rc != IDS_OK || there)
 			goto out;
 	} else if (there) {
-		snprintf(rep->detail, sizeof(rep->detail), "%s exists but %s "
-		    "is missing: restore the file, or set a new password with "
-		    "ldappasswd and write it there (0600)", conf->bind_dn,
-		    conf->bind_pw_file);
-		rc = IDS_EEXIST;
+		rc = IDS_EEXIST;	/* check_service() said why */
 		goto out;
 	} else {
 		if ((pw = calloc(1, IDS_PASSWORD_MAX + 1)) == NULL) {
@@ -313,31 +334,23 @@ out:
 	return rc;
 }
 
-/* cn=state under the user, counters at 0 (slapd cannot increment an
- * attribute that is absent). */
+/* cn=state under the user, via the shared helper; recorded if made. */
 static int
 ensure_state(struct ids_dir *dir, struct ids_init_report *rep,
     const char *user_dn)
 {
-	struct ids_mods *m = NULL;
 	char *dn = NULL;
-	int rc = IDS_ENOMEM;
+	int rc, created;
 
-	if (ids_mods_new(&m) != 0 ||
-	    ids_dn(&dn, "cn=state,%D", user_dn) != IDS_OK)
-		goto out;
-	ids_mods_add(m, LDAP_MOD_ADD, "objectClass", "top", "idpUserState",
-	    NULL);
-	ids_mods_add(m, LDAP_MOD_ADD, "cn", "state", NULL);
-	ids_mods_add(m, LDAP_MOD_ADD, "idpPasswordFailures", "0", NULL);
-	ids_mods_add(m, LDAP_MOD_ADD, "idpTotpFailures", "0", NULL);
-	ids_mods_add(m, LDAP_MOD_ADD, "idpTotpLastStep", "0", NULL);
-	ids_mods_add(m, LDAP_MOD_ADD, "idpTotpState", "none", NULL);
-	rc = ensure(dir, rep, dn, m);
-out:
-	ids_mods_free(m);
-	free(dn);
-	return rc;
+	if ((rc = ids_state_ensure(dir, user_dn, &created)) != IDS_OK) {
+		snprintf(rep->detail, sizeof(rep->detail), "adding cn=state,"
+		    "%s: %s", user_dn, ids_dir_error(dir));
+		return rc;
+	}
+	if (created && rep->ncreated < IDS_INIT_MAX_CREATED &&
+	    ids_dn(&dn, "cn=state,%D", user_dn) == IDS_OK)
+		rep->created[rep->ncreated++] = dn;
+	return IDS_OK;
 }
 
 /* The admins group, with user_dn a member (kept if already there). */
@@ -427,7 +440,8 @@ ids_init_directory(struct ids_dir *dir, const char *admin_id, time_t now,
 		    ids_dir_error(dir));
 		return rc;
 	}
-	if ((rc = ensure_base(dir, rep)) != IDS_OK ||
+	if ((rc = check_service(dir, rep)) != IDS_OK ||
+	    (rc = ensure_base(dir, rep)) != IDS_OK ||
 	    (rc = ensure_ous(dir, rep)) != IDS_OK ||
 	    (rc = ensure_counter(dir, rep)) != IDS_OK ||
 	    (rc = ensure_service(dir, rep)) != IDS_OK ||

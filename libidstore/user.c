@@ -20,6 +20,7 @@ ids_user_free(struct ids_user *user)
 	free(user->id);
 	free(user->type);
 	free(user->state);
+	free(user->mail);
 	free(user);
 }
 
@@ -41,6 +42,7 @@ from_entry(struct ids_dir *dir, LDAPMessage *e, const char *id,
 		goto out;
 	u->type = ids_dir_get(dir, e, "idpUserType");
 	u->state = ids_dir_get(dir, e, "idpState");
+	u->mail = ids_dir_get(dir, e, "mail");
 	temp = ids_dir_get(dir, e, "idpTempPassword");
 	deadline = ids_dir_get(dir, e, "idpTempPasswordDeadline");
 	u->temp_password = temp != NULL && strcmp(temp, "TRUE") == 0;
@@ -77,7 +79,7 @@ has_exact_uid(struct ids_dir *dir, LDAPMessage *e, const char *id)
 int
 ids_user_find(struct ids_dir *dir, const char *id, struct ids_user **out)
 {
-	static char *attrs[] = { "uid", "idpUserType", "idpState",
+	static char *attrs[] = { "uid", "idpUserType", "idpState", "mail",
 	    "idpTempPassword", "idpTempPasswordDeadline", NULL };
 	char why[160], *filter = NULL;
 	LDAPMessage *res = NULL, *e, *match = NULL;

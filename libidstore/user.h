@@ -13,6 +13,7 @@ struct ids_user {
 	char	*id;		/* the uid value, exactly as stored */
 	char	*type;		/* idpUserType, or NULL */
 	char	*state;		/* idpState, or NULL (treated as active) */
+	char	*mail;		/* mail, or NULL */
 	int	 temp_password;	/* idpTempPassword is TRUE */
 	time_t	 temp_deadline;	/* idpTempPasswordDeadline, 0 if none */
 };
