@@ -33,6 +33,8 @@ void
 ids_log_stderr(void *ctx, int prio, const char *line)
 {
 	(void)ctx;
-	(void)prio;
-	fprintf(stderr, "idportal: %s\n", line);
+	/* A command's errors are its own one-line message; the library's
+	 * notes (failover, ...) would only add lines. */
+	if (prio <= LOG_WARNING || prio == LOG_DEBUG)
+		fprintf(stderr, "idportal: %s\n", line);
 }

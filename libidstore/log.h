@@ -23,7 +23,8 @@ void	ids_log(const struct ids_log *log, int prio, const char *fmt, ...)
 void	ids_vlog(const struct ids_log *log, int prio, const char *fmt,
 	    va_list ap) __attribute__((format(printf, 3, 0)));
 
-/* A sink for tools: "idportal: <line>" on stderr. */
+/* A sink for tools: "idportal: <line>" on stderr, for warnings and worse
+ * (and debug lines when debug is set on the ids_log). */
 void	ids_log_stderr(void *ctx, int prio, const char *line);
 
 #endif

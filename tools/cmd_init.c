@@ -13,23 +13,6 @@
 #include "rc.h"
 #include "secret.h"
 
-/* "2026-11-24 (Asia/Tokyo)": the last day the deadline allows, local. */
-static void
-last_valid_day(time_t deadline, const char *tz, char *buf, size_t len)
-{
-	char zone[256], day[16];
-	time_t last = deadline - 1;
-	struct tm tm;
-
-	snprintf(zone, sizeof(zone), ":%s", tz);
-	setenv("TZ", zone, 1);
-	tzset();
-	if (localtime_r(&last, &tm) == NULL ||
-	    strftime(day, sizeof(day), "%Y-%m-%d", &tm) == 0)
-		snprintf(day, sizeof(day), "?");
-	snprintf(buf, len, "%s (%s)", day, tz);
-}
-
 static void
 print_report(const struct cli *cli, const struct ids_conf *conf,
     const char *admin, const struct ids_init_report *rep)
@@ -68,7 +51,7 @@ print_report(const struct cli *cli, const struct ids_conf *conf,
 		printf("wrote the service account's password to %s (0600)\n",
 		    conf->bind_pw_file);
 	if (rep->temp_password[0] != '\0') {
-		last_valid_day(rep->deadline, conf->timezone, day, sizeof(day));
+		cli_last_day(rep->deadline, conf->timezone, day, sizeof(day));
 		printf("\nTop-level admin %s, temporary password (shown once):"
 		    "\n\n    %s\n\nValid until the end of %s; it must be "
 		    "changed at first login.\n", admin, rep->temp_password,
