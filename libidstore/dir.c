@@ -268,8 +268,10 @@ ids_dir_connect(struct ids_dir *dir)
 		if ((rc = open_uri(dir, dir->uris[i], &ld)) != IDS_OK) {
 			if (!is_connection_error(rc))
 				break;
-			ids_log(dir->log, LOG_WARNING, "%s: %s, trying the "
-			    "next server", dir->uris[i], ids_strerror(rc));
+			if (dir->uris[i + 1] != NULL)
+				ids_log(dir->log, LOG_NOTICE, "%s: %s, trying "
+				    "the next server", dir->uris[i],
+				    ids_strerror(rc));
 			continue;
 		}
 		rc = bind_session(dir, dir->uris[i], ld);
@@ -465,10 +467,21 @@ out:
 	return rc;
 }
 
+/* ldap_passwd_s insists on somewhere to put a server-made password; we
+ * always send one, so there is none, but wipe whatever came. */
+static void
+drop_generated(struct berval *bv)
+{
+	if (bv->bv_val != NULL) {
+		ids_wipe(bv->bv_val, bv->bv_len);
+		ber_memfree(bv->bv_val);
+	}
+}
+
 int
 ids_dir_passwd(struct ids_dir *dir, const char *dn, const char *pw)
 {
-	struct berval user, newpw;
+	struct berval user, newpw, generated = { 0, NULL };
 	int lrc, rc;
 
 	if ((rc = ids_dir_connect(dir)) != IDS_OK)
@@ -478,7 +491,9 @@ ids_dir_passwd(struct ids_dir *dir, const char *dn, const char *pw)
 	user.bv_len = strlen(dn);
 	newpw.bv_val = (char *)pw;
 	newpw.bv_len = strlen(pw);
-	lrc = ldap_passwd_s(dir->ld, &user, NULL, &newpw, NULL, NULL, NULL);
+	lrc = ldap_passwd_s(dir->ld, &user, NULL, &newpw, &generated, NULL,
+	    NULL);
+	drop_generated(&generated);
 	return lrc == LDAP_SUCCESS ? IDS_OK : failed(dir, lrc);
 }
 
@@ -540,7 +555,7 @@ int
 ids_dir_change_password(struct ids_dir *dir, const char *dn,
     const char *oldpw, const char *newpw)
 {
-	struct berval user, old, new;
+	struct berval user, old, new, generated = { 0, NULL };
 	const char *uri;
 	LDAP *ld;
 	int lrc, rc;
@@ -553,7 +568,8 @@ ids_dir_change_password(struct ids_dir *dir, const char *dn,
 	old.bv_len = strlen(oldpw);
 	new.bv_val = (char *)newpw;
 	new.bv_len = strlen(newpw);
-	lrc = ldap_passwd_s(ld, &user, &old, &new, NULL, NULL, NULL);
+	lrc = ldap_passwd_s(ld, &user, &old, &new, &generated, NULL, NULL);
+	drop_generated(&generated);
 	if (lrc != LDAP_SUCCESS)
 		note(dir, uri, ld, lrc);
 	ldap_unbind_ext_s(ld, NULL, NULL);

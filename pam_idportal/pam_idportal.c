@@ -12,8 +12,10 @@
 #include "conf.h"
 #include "dir.h"
 #include "log.h"
+#include "passwd.h"
 #include "rc.h"
 #include "secret.h"
+#include "strength.h"
 #include "user.h"
 
 #define EXPORT	__attribute__((visibility("default")))
@@ -26,12 +28,22 @@
 			"in here. Contact your administrator."
 #define MSG_CONF	"The login service is misconfigured. Contact your " \
 			"administrator."
+#define MSG_MUST_CHANGE	"You are using a temporary password and must " \
+			"change it now."
+#define MSG_MISMATCH	"The two new passwords do not match."
+#define MSG_SAME	"The new password must differ from the current one."
+#define MSG_CHANGED	"Your password has been changed."
+
+/* The password auth accepted, kept (wiped at pam_end) only when it is a
+ * temporary one, so the forced change does not ask for it again. */
+#define DATA_TEMP_AUTHTOK	"idportal_temp_authtok"
 
 struct mod_ctx {
 	pam_handle_t		*pamh;
 	int			 silent;
 	int			 use_first_pass;
 	int			 try_first_pass;
+	int			 use_authtok;
 	const char		*config;
 	struct ids_log		 log;
 	struct ids_conf		*conf;
@@ -66,6 +78,8 @@ parse_args(struct mod_ctx *ctx, int argc, const char **argv)
 			ctx->use_first_pass = 1;
 		else if (strcmp(argv[i], "try_first_pass") == 0)
 			ctx->try_first_pass = 1;
+		else if (strcmp(argv[i], "use_authtok") == 0)
+			ctx->use_authtok = 1;
 		else if (strncmp(argv[i], "config=", 7) == 0)
 			ctx->config = argv[i] + 7;
 		else
@@ -148,6 +162,7 @@ result_name(int rc)
 	case IDS_EBADCRED: return "bad_password";
 	case IDS_EEXPIRED: return "temp_password_expired";
 	case IDS_EDISABLED: return "disabled";
+	case IDS_EINVAL: return "refused";
 	case IDS_ECONF: return "config_error";
 	default: return "directory_error";
 	}
@@ -226,15 +241,32 @@ acct_rc_to_pam(int rc)
 	}
 }
 
+static void
+wipe_data(pam_handle_t *pamh, void *data, int status)
+{
+	(void)pamh;
+	(void)status;
+	ids_free_secret(data);
+}
+
 static int
 authenticate(struct mod_ctx *ctx)
 {
+	struct ids_user *user = NULL;
+	char *keep;
 	int rc;
 
 	if ((rc = get_password(ctx)) != IDS_OK)
 		return rc;
-	return ids_user_authenticate(ctx->dir, ctx->user, ctx->password,
-	    time(NULL), NULL);
+	rc = ids_user_authenticate(ctx->dir, ctx->user, ctx->password,
+	    time(NULL), &user);
+	if (rc == IDS_OK && user->temp_password &&
+	    (keep = strdup(ctx->password)) != NULL &&
+	    pam_set_data(ctx->pamh, DATA_TEMP_AUTHTOK, keep, wipe_data) !=
+	    PAM_SUCCESS)
+		ids_free_secret(keep);
+	ids_user_free(user);
+	return rc;
 }
 
 /* Returns a PAM code directly: a valid temporary password is not an
@@ -248,8 +280,7 @@ account(struct mod_ctx *ctx, int *pam_rc)
 	if ((rc = ids_user_find(ctx->dir, ctx->user, &user)) == IDS_OK &&
 	    (rc = ids_user_account(user, time(NULL))) == IDS_OK &&
 	    user->temp_password) {
-		say(ctx, PAM_TEXT_INFO, "You are using a temporary password "
-		    "and must change it now.");
+		say(ctx, PAM_TEXT_INFO, MSG_MUST_CHANGE);
 		*pam_rc = PAM_NEW_AUTHTOK_REQD;
 	} else {
 		*pam_rc = acct_rc_to_pam(rc);
@@ -293,9 +324,173 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
 		rc = account(&ctx, &pam_rc);
 	else
 		pam_rc = acct_rc_to_pam(rc);
-	report(&ctx, "account", rc);
+	if (pam_rc == PAM_NEW_AUTHTOK_REQD)
+		ids_log(&ctx.log, LOG_INFO, "account user=%s rhost=%s "
+		    "result=new_password_required", ctx.user, ctx.rhost);
+	else
+		report(&ctx, "account", rc);
 	ctx_close(&ctx);
 	return pam_rc;
+}
+
+/* Ask for one secret with echo off; the answer is ours to wipe. */
+static int
+ask(struct mod_ctx *ctx, const char *prompt, char **out)
+{
+	*out = NULL;
+	if (pam_prompt(ctx->pamh, PAM_PROMPT_ECHO_OFF, out, "%s", prompt) !=
+	    PAM_SUCCESS || *out == NULL) {
+		ids_free_secret(*out);
+		*out = NULL;
+		return IDS_EBADCRED;
+	}
+	return IDS_OK;
+}
+
+/* The current password: the temporary one auth just accepted, or asked
+ * and checked against the directory. */
+static int
+current_password(struct mod_ctx *ctx, const struct ids_user *user,
+    char **out)
+{
+	const void *kept = NULL;
+	int rc;
+
+	*out = NULL;
+	if (pam_get_data(ctx->pamh, DATA_TEMP_AUTHTOK, &kept) ==
+	    PAM_SUCCESS && kept != NULL)
+		return (*out = strdup(kept)) != NULL ? IDS_OK : IDS_ENOMEM;
+	if ((rc = ask(ctx, "Current password: ", out)) != IDS_OK)
+		return rc;
+	if ((rc = ids_dir_check_password(ctx->dir, user->dn, *out)) !=
+	    IDS_OK) {
+		ids_free_secret(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* The new password, twice, and strong enough.  Says why when not. */
+static int
+new_password(struct mod_ctx *ctx, const struct ids_user *user,
+    const char *old, char **out)
+{
+	const char *words[] = { user->id, NULL };
+	const void *item = NULL;
+	char why[256], *again = NULL;
+	int rc;
+
+	*out = NULL;
+	if (ctx->use_authtok) {
+		if (pam_get_item(ctx->pamh, PAM_AUTHTOK, &item) != PAM_SUCCESS ||
+		    item == NULL)
+			return IDS_EBADCRED;
+		if ((*out = strdup(item)) == NULL)
+			return IDS_ENOMEM;
+	} else {
+		if ((rc = ask(ctx, "New password: ", out)) != IDS_OK ||
+		    (rc = ask(ctx, "Retype new password: ", &again)) != IDS_OK)
+			goto out;
+		if (!ids_secret_equal(*out, again)) {
+			say(ctx, PAM_ERROR_MSG, MSG_MISMATCH);
+			rc = IDS_EINVAL;
+			goto out;
+		}
+	}
+	if (ids_secret_equal(*out, old)) {
+		say(ctx, PAM_ERROR_MSG, MSG_SAME);
+		rc = IDS_EINVAL;
+		goto out;
+	}
+	if ((rc = ids_strength_check(*out, words, why, sizeof(why))) !=
+	    IDS_OK) {
+		pam_prompt(ctx->pamh, PAM_ERROR_MSG, NULL, "Password refused: %s",
+		    why);
+		goto out;
+	}
+	rc = IDS_OK;
+out:
+	ids_free_secret(again);
+	if (rc != IDS_OK) {
+		ids_free_secret(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* Everything happens in the update phase: PAM runs the preliminary
+ * phase first only to let modules refuse early. */
+static int
+change_password(struct mod_ctx *ctx, int flags)
+{
+	struct ids_user *user = NULL;
+	struct ids_dir *writer = NULL;
+	char *old = NULL, *new = NULL;
+	int rc;
+
+	if ((rc = ids_user_find(ctx->dir, ctx->user, &user)) != IDS_OK)
+		goto out;
+	/* sshd asks modules to change only what has expired */
+	if ((flags & PAM_CHANGE_EXPIRED_AUTHTOK) && !user->temp_password)
+		goto out;
+	if ((rc = current_password(ctx, user, &old)) != IDS_OK ||
+	    (rc = new_password(ctx, user, old, &new)) != IDS_OK)
+		goto out;
+	if ((rc = ids_dir_open(ctx->conf, &ctx->log, IDS_DIR_WRITER,
+	    &writer)) != IDS_OK ||
+	    (rc = ids_passwd_change(writer, user, old, new)) != IDS_OK)
+		goto out;
+	pam_set_data(ctx->pamh, DATA_TEMP_AUTHTOK, NULL, NULL);
+	pam_set_item(ctx->pamh, PAM_AUTHTOK, new);
+	say(ctx, PAM_TEXT_INFO, MSG_CHANGED);
+out:
+	if (writer != NULL && rc != IDS_OK && rc != IDS_EINVAL &&
+	    rc != IDS_EBADCRED)
+		ids_log(&ctx->log, LOG_ERR, "password user=%s error=\"%s\"",
+		    ctx->user, ids_dir_error(writer));
+	ids_dir_close(writer);
+	ids_free_secret(old);
+	ids_free_secret(new);
+	ids_user_free(user);
+	return rc;
+}
+
+static int
+passwd_rc_to_pam(int rc)
+{
+	switch (rc) {
+	case IDS_OK:
+		return PAM_SUCCESS;
+	case IDS_ENOUSER:
+		return PAM_USER_UNKNOWN;
+	case IDS_EBADCRED:
+		return PAM_AUTH_ERR;
+	case IDS_EINVAL:
+	case IDS_EPERM:
+		return PAM_AUTHTOK_ERR;
+	case IDS_ENOMEM:
+		return PAM_BUF_ERR;
+	default:
+		return PAM_AUTHINFO_UNAVAIL;
+	}
+}
+
+EXPORT int
+pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct mod_ctx ctx;
+	int rc;
+
+	if ((rc = ctx_open(&ctx, pamh, flags, argc, argv)) == IDS_OK) {
+		if (flags & PAM_PRELIM_CHECK)
+			rc = ids_dir_connect(ctx.dir);
+		else
+			rc = change_password(&ctx, flags);
+	}
+	if (!(flags & PAM_PRELIM_CHECK) || rc != IDS_OK)
+		report(&ctx, "password", rc);
+	ctx_close(&ctx);
+	return passwd_rc_to_pam(rc);
 }
 
 EXPORT int

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "rc.h"
 #include "secret.h"
+#include "user.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -99,8 +100,10 @@ read_tty(const char *prompt, char **out)
 	}
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	/* Echo off before the prompt appears, so nothing typed early is
+	 * shown, and nothing typed early is thrown away either. */
+	tcsetattr(fd, TCSANOW, &quiet);
 	(void)!write(fd, prompt, strlen(prompt));
-	tcsetattr(fd, TCSAFLUSH, &quiet);
 	while (len < sizeof(buf) - 1 && (n = read(fd, buf + len, 1)) != 0) {
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -109,7 +112,7 @@ read_tty(const char *prompt, char **out)
 		len++;
 	}
 	buf[len] = '\0';
-	tcsetattr(fd, TCSAFLUSH, &old);
+	tcsetattr(fd, TCSANOW, &old);
 	(void)!write(fd, "\n", 1);
 	close(fd);
 	if (len == 0 || (*out = strdup(buf)) == NULL)
@@ -133,4 +136,72 @@ read_secret(const char *file, const char *prompt, char **out)
 	if ((rc = ids_secret_read_file(file, out, err, sizeof(err))) != IDS_OK)
 		fail(rc_to_exit(rc), "%s", err);
 	return rc;
+}
+
+int
+cli_admin_session(const struct cli *cli, const struct ids_conf *conf,
+    struct ids_dir **out)
+{
+	struct ids_dir *finder = NULL, *dir = NULL;
+	struct ids_user *admin = NULL;
+	char prompt[128], *pw = NULL;
+	int rc, code = EXIT_OK;
+
+	*out = NULL;
+	if ((rc = ids_dir_open(conf, &cli->log, IDS_DIR_WRITER, &dir)) !=
+	    IDS_OK) {
+		code = fail(EXIT_ERROR, "%s", ids_strerror(rc));
+		goto out;
+	}
+	if (cli->as != NULL) {
+		if ((rc = ids_dir_open(conf, &cli->log, IDS_DIR_READER,
+		    &finder)) != IDS_OK ||
+		    (rc = ids_user_find(finder, cli->as, &admin)) != IDS_OK) {
+			code = rc == IDS_ENOUSER ? fail(EXIT_DENIED, "no admin "
+			    "%s in the directory", cli->as) : fail(rc_to_exit(rc),
+			    "looking up %s: %s", cli->as, finder != NULL ?
+			    ids_dir_error(finder) : ids_strerror(rc));
+			goto out;
+		}
+		snprintf(prompt, sizeof(prompt), "Password for %s: ", cli->as);
+		if ((rc = read_secret(cli->as_pw_file, prompt, &pw)) != IDS_OK) {
+			code = rc_to_exit(rc);
+			goto out;
+		}
+		if ((rc = ids_dir_set_bind(dir, admin->dn, pw)) != IDS_OK) {
+			code = fail(EXIT_ERROR, "%s", ids_strerror(rc));
+			goto out;
+		}
+	}
+	if ((rc = ids_dir_connect(dir)) != IDS_OK) {
+		code = rc == IDS_EBADCRED ? fail(EXIT_DENIED, "wrong password "
+		    "for %s", cli->as != NULL ? cli->as : "the service account") :
+		    fail(rc_to_exit(rc), "%s", ids_dir_error(dir));
+		goto out;
+	}
+	*out = dir;
+	dir = NULL;
+out:
+	ids_free_secret(pw);
+	ids_user_free(admin);
+	ids_dir_close(finder);
+	ids_dir_close(dir);
+	return code;
+}
+
+void
+cli_last_day(time_t deadline, const char *tz, char *buf, size_t len)
+{
+	char zone[256], day[16];
+	time_t last = deadline - 1;
+	struct tm tm;
+
+	/* The CLI is single-threaded: switching TZ here is safe. */
+	snprintf(zone, sizeof(zone), ":%s", tz);
+	setenv("TZ", zone, 1);
+	tzset();
+	if (localtime_r(&last, &tm) == NULL ||
+	    strftime(day, sizeof(day), "%Y-%m-%d", &tm) == 0)
+		snprintf(day, sizeof(day), "?");
+	snprintf(buf, len, "%s (%s)", day, tz);
 }

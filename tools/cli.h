@@ -4,8 +4,10 @@
 #define IDPORTAL_CLI_H
 
 #include <stdio.h>
+#include <time.h>
 
 #include "conf.h"
+#include "dir.h"
 #include "log.h"
 
 /* SPEC §6 exit codes. */
@@ -36,6 +38,15 @@ void	json_str(FILE *f, const char *s);
  * NULL, from the terminal without echo.  Release with ids_free_secret(). */
 int	read_secret(const char *file, const char *prompt, char **out);
 
+/* A writer session bound as --as ADMIN_ID (found through the service
+ * account, password from --as-pw-file or the terminal), else as the local
+ * service config.  Prints the error and returns its exit code. */
+int	cli_admin_session(const struct cli *cli, const struct ids_conf *conf,
+	    struct ids_dir **out);
+/* "2026-11-24 (Asia/Tokyo)": the last local day before deadline. */
+void	cli_last_day(time_t deadline, const char *tz, char *buf, size_t len);
+
 int	cmd_init(struct cli *cli, int argc, char **argv);
+int	cmd_reissue(struct cli *cli, int argc, char **argv);
 
 #endif

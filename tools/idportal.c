@@ -14,6 +14,8 @@ static const struct {
 } commands[] = {
 	{ "init", cmd_init, "init --admin ID [--bind-dn DN] "
 	    "[--bind-pw-file F]" },
+	{ "reissue", cmd_reissue, "reissue ID [--password P | "
+	    "--password-file F | --ask-password] [--mail]" },
 };
 
 static int
