@@ -240,7 +240,8 @@ decode(const unsigned char *s, size_t len, uint32_t *u, size_t max)
 				break;
 			cp = cp << 6 | (s[i + k] & 0x3f);
 		}
-		if (s[i] >= 0x80 && (more == 0 || k <= more || cp < 0x80)) {
+		if (s[i] >= 0x80 && (more == 0 || k <= more || cp < 0x80 ||
+		    cp > 0x10ffff)) {
 			u[n++] = 0x110000 + s[i++];
 			continue;
 		}
@@ -874,15 +875,16 @@ weakness(const struct scan *s, size_t l, int b, struct match *w)
 {
 	const struct cell *c;
 	size_t k = s->n;
-	int mine = 0;
+	int mine = -1;
 
 	memset(w, 0, sizeof(*w));
 	w->kind = K_BRUTE;
 	for (;;) {
 		c = &s->cell[k][l][b];
-		if (c->kind == K_USER || (c->kind == K_REPEAT &&
-		    c->base == K_USER))
-			mine = 1;
+		if (c->kind == K_USER)
+			mine = c->flags;
+		else if (c->kind == K_REPEAT && c->base == K_USER)
+			mine = 0;
 		if (c->kind != K_BRUTE && k - c->from > w->j - w->i) {
 			w->i = c->from;
 			w->j = k;
@@ -900,8 +902,10 @@ weakness(const struct scan *s, size_t l, int b, struct match *w)
 		k = c->from;
 		b = c->prevb;
 	}
-	if (mine)
+	if (mine >= 0) {
 		w->kind = K_USER;
+		w->flags = mine;
+	}
 }
 
 /* One sentence: the weakness w, then what to do. */
