@@ -14,6 +14,7 @@ static const struct {
 } commands[] = {
 	{ "init", cmd_init, "init --admin ID [--bind-dn DN] "
 	    "[--bind-pw-file F]" },
+	{ "passwd", cmd_passwd, "passwd [ID]" },
 	{ "reissue", cmd_reissue, "reissue ID [--password P | "
 	    "--password-file F | --ask-password] [--mail]" },
 };
