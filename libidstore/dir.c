@@ -143,6 +143,9 @@ from_ldap(int lrc)
 		return IDS_EPERM;
 	case LDAP_NO_SUCH_OBJECT:
 		return IDS_ENOTFOUND;
+	case LDAP_NO_SUCH_ATTRIBUTE:	/* a value to delete was gone */
+	case LDAP_ASSERTION_FAILED:
+		return IDS_ECHANGED;
 	case LDAP_ALREADY_EXISTS:
 	case LDAP_TYPE_OR_VALUE_EXISTS:
 		return IDS_EEXIST;
@@ -243,9 +246,12 @@ bind_session(struct ids_dir *dir, const char *uri, LDAP *ld)
 		lrc = simple_bind(ld, dir->conf->bind_dn, pw);
 		ids_free_secret(pw);
 	} else if (strncmp(uri, "ldapi://", 8) == 0) {
-		struct berval none = { 0, NULL };
+		/* An initial response that is present but empty: "no
+		 * authorization identity".  Absent, slapd answers with a
+		 * challenge and the exchange never ends. */
+		struct berval empty = { 0, (char *)"" };
 
-		lrc = ldap_sasl_bind_s(ld, NULL, "EXTERNAL", &none, NULL,
+		lrc = ldap_sasl_bind_s(ld, NULL, "EXTERNAL", &empty, NULL,
 		    NULL, NULL);
 	} else {
 		return IDS_OK;	/* anonymous */

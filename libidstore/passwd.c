@@ -47,10 +47,13 @@ ids_passwd_reissue(struct ids_dir *admin, const struct ids_user *user,
 
 	if ((rc = ids_gentime_format(deadline, when, sizeof(when))) != IDS_OK)
 		return rc;
-	/* Flag first: if setting the password then fails, the old one is
-	 * merely marked temporary, never a new one left permanent. */
-	if ((rc = set_temporary(admin, user->dn, "TRUE", when)) != IDS_OK ||
-	    (rc = ids_dir_passwd(admin, user->dn, pw)) != IDS_OK)
+	/* Password first: an admin the directory does not let set it
+	 * changes nothing (flagging first would make the user's own password
+	 * expire at the deadline).  The ACLs that grant the password grant
+	 * the flag too, so the second step failing means a broken ACL, and
+	 * the caller reports it. */
+	if ((rc = ids_dir_passwd(admin, user->dn, pw)) != IDS_OK ||
+	    (rc = set_temporary(admin, user->dn, "TRUE", when)) != IDS_OK)
 		return rc;
 	return ids_state_reset_password_failures(admin, user->dn);
 }

@@ -16,10 +16,10 @@
 int	ids_passwd_change(struct ids_dir *writer, const struct ids_user *user,
 	    const char *oldpw, const char *newpw);
 
-/* admin: a writer session bound as the acting admin.  Marks user's
- * password temporary until deadline, sets it to pw, and puts the
- * password-failure counter back to 0.  IDS_EPERM when the directory says
- * this admin may not. */
+/* admin: a writer session bound as the acting admin.  Sets user's password
+ * to pw, marks it temporary until deadline, and puts the password-failure
+ * counter back to 0.  IDS_EPERM when the directory says this admin may
+ * not (then nothing changed). */
 int	ids_passwd_reissue(struct ids_dir *admin, const struct ids_user *user,
 	    const char *pw, time_t deadline);
 

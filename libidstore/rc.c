@@ -26,6 +26,7 @@ static const struct {
 	{ IDS_EDIR, "IDS_EDIR", "directory error" },
 	{ IDS_ESYS, "IDS_ESYS", "system error" },
 	{ IDS_EDISABLED, "IDS_EDISABLED", "account disabled" },
+	{ IDS_ECHANGED, "IDS_ECHANGED", "changed by another host first" },
 };
 
 static size_t

@@ -22,6 +22,7 @@ enum ids_rc {
 	IDS_EDIR = -14,		/* other directory error */
 	IDS_ESYS = -15,		/* system call failed (file, random, clock) */
 	IDS_EDISABLED = -16,	/* account disabled or not allowed */
+	IDS_ECHANGED = -17,	/* another host changed it first (lost a CAS) */
 };
 
 /* A short sentence for people: "no directory server answered". */

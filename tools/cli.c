@@ -40,13 +40,18 @@ rc_to_exit(int rc)
 int
 fail(int code, const char *fmt, ...)
 {
+	char line[1024];
+	unsigned char *p;
 	va_list ap;
 
-	fputs("idportal: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* One line, whatever a value from the directory holds. */
+	for (p = (unsigned char *)line; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	fprintf(stderr, "idportal: %s\n", line);
 	return code;
 }
 

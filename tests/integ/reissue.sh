@@ -38,11 +38,15 @@ mail_dir=$IDS_ENV_DIR/mail
 admin=reisadm01
 admin_dn=uid=$admin,$people
 
+umask 077
 work=$(mktemp -d "${TMPDIR:-/tmp}/reissue-test.XXXXXX") || exit 1
-chmod 700 "$work"
 made=()		# DNs to delete at the end, children before parents
+sent=()		# messages of the fake sendmail caused here (n.eml)
 cleanup() {
-	local i
+	local i m
+	for m in "${sent[@]}"; do
+		rm -f -- "$mail_dir/$m" "$mail_dir/${m%.eml}.args"
+	done
 	for ((i = ${#made[@]} - 1; i >= 0; i--)); do
 		LDAPNOINIT=1 ldapdelete -Q -Y EXTERNAL -H "$IDS_LDAPI_URI" \
 		    -r "${made[i]}" > /dev/null 2>&1
@@ -211,11 +215,11 @@ exit_not_0() {
 err_lines_are() {	# err_lines_are N: N stderr lines, all "idportal: "
 	local lines
 	lines=$(wc -l < "$work/err")
-	[ "$lines" -eq "$1" ] && ! grep -qv '^idportal: ' "$work/err" || {
+	if [ "$lines" -ne "$1" ] || grep -qv '^idportal: ' "$work/err"; then
 		echo "want $1 line(s) starting 'idportal: ', got:"
 		cat "$work/err"
 		return 1
-	}
+	fi
 }
 one_error_line() {
 	err_lines_are 1
@@ -241,13 +245,13 @@ json_literal() {	# json_literal KEY: a true/false/null/number value
 	sed -n "s/.*\"$1\":\([a-z0-9]*\)[,}].*/\1/p" "$work/out"
 }
 is_json_object() {	# one line, {...}, with exactly the keys given
-	local key keys
-	[ "$(wc -l < "$work/out")" -eq 1 ] &&
-	    grep -qx '{.*}' "$work/out" || {
+	local keys
+	if [ "$(wc -l < "$work/out")" -ne 1 ] ||
+	    ! grep -qx '{.*}' "$work/out"; then
 		echo "not one JSON object line:"
 		cat "$work/out"
 		return 1
-	}
+	fi
 	keys=$(grep -o '"[a-z_]*":' "$work/out" | tr -d '":' | sort | xargs)
 	[ "$keys" = "$(printf '%s\n' "$@" | sort | xargs)" ] ||
 	    { echo "keys '$keys', want '$*'"; return 1; }
@@ -333,17 +337,24 @@ says_expired() {
 }
 
 mails() {	# mails: the messages saved by the fake sendmail, sorted
-	ls -1 "$mail_dir" 2> /dev/null | grep '\.eml$' | sort
+	local f
+	for f in "$mail_dir"/*.eml; do
+		[ -e "$f" ] && printf '%s\n' "${f##*/}"
+	done | sort
 }
-new_mail() {	# new_mail: the one message not in $work/mails.before
+new_mail() {	# new_mail: the messages not in $work/mails.before
+	local m
 	mails > "$work/mails.after"
-	comm -13 "$work/mails.before" "$work/mails.after"
+	comm -13 "$work/mails.before" "$work/mails.after" > "$work/mails.new"
+	while read -r m; do
+		sent+=("$m")
+	done < "$work/mails.new"
+	cat "$work/mails.new"
 }
 no_new_mail() {
-	mails > "$work/mails.after"
-	cmp -s "$work/mails.before" "$work/mails.after" ||
-	    { echo "new messages:"; comm -13 "$work/mails.before" \
-	    "$work/mails.after"; return 1; }
+	new_mail > /dev/null
+	[ ! -s "$work/mails.new" ] ||
+	    { echo "new messages:"; cat "$work/mails.new"; return 1; }
 }
 
 # --- fixtures ----------------------------------------------------------------
@@ -547,8 +558,10 @@ cli --at "$(gentime_plus "$dl3" 3600)" --json "${as_admin[@]}" \
 pw3b=$(json_value temporary_password)
 dl3b=$(json_value deadline)
 check "a reissue after the deadline exits 0" exit_is 0
-check "... with a deadline one day later" \
-    equals "$dl3b" "$(date -u -d "$(gentime_plus "$dl3" 86400)Z" \
+# issued 01:00 JST the day after the old deadline's date began: its end of
+# next day is two days after the old deadline
+check "... with a deadline two days after the old one" \
+    equals "$dl3b" "$(date -u -d "$(gentime_plus "$dl3" 172800)Z" \
     +%Y%m%d%H%M%SZ)"
 pam_login --at "$(gentime_plus "$dl3" 3600)" reisusr03 "$pw3b" \
     > "$work/pam.out"
@@ -570,12 +583,19 @@ pam_login reisusr04 "$chosen" > "$work/pam.out"
 check "PAM: the chosen password authenticates" authenticated
 check "... and must be changed" must_change
 
+cli "${as_admin[@]}" reissue reisusr04 --password 'Password2026!'
+check "--password 'Password2026!' exits 2" exit_is 2
+check "... two stderr lines: the argv warning and the error" err_lines_are 2
+check "... saying 'password refused' and why" \
+    err_has "password refused" "common password"
+check "... and the previous password still binds" binds reisusr04 "$chosen"
+check "... 'Password2026!' does not" not binds reisusr04 'Password2026!'
+
 cli "${as_admin[@]}" reissue reisusr04 --password weakpass
 check "--password weakpass exits 2" exit_is 2
 check "... two stderr lines: the argv warning and the error" err_lines_are 2
 check "... saying 'password refused'" err_has "password refused"
-check "... and the previous password still binds" binds reisusr04 "$chosen"
-check "... weakpass does not" not binds reisusr04 weakpass
+check "... weakpass was not set" not binds reisusr04 weakpass
 
 chosen2=Saffron-Glacier-Bishop-4417
 printf '%s\n' "$chosen2" > "$work/chosen.pw"
@@ -622,6 +642,18 @@ check "... the user's entry is left as it was (no idpTempPassword)" \
 pam_login reisusr07 "$perm_pw" > "$work/pam.out"
 check "... the user's permanent password still logs in" authenticated
 check "... without being forced to change it" account_ok
+pam_login --at "$(date -u -d '+3 days' '+%F %T')" reisusr07 "$perm_pw" \
+    > "$work/pam.out"
+check "... and still in three days (not 'expired')" authenticated
+
+# reisusr08 has a temporary password (the deadline tests above): a refused
+# reissue must leave its flag and deadline as they were.
+search "$u8" base idpTempPassword idpTempPasswordDeadline > "$work/u8.before"
+cli reissue reisusr08
+check "without --as, a user with a temporary password: exit 4" exit_is 4
+search "$u8" base idpTempPassword idpTempPasswordDeadline > "$work/u8.after"
+check "... its flag and deadline are left as they were" \
+    diff "$work/u8.before" "$work/u8.after"
 
 printf 'not-the-password\n' > "$work/wrong.pw"
 chmod 600 "$work/wrong.pw"
@@ -658,6 +690,7 @@ check "... which binds" binds reisusr01 "$pwm"
 
 mails > "$work/mails.before"
 cli "${as_admin[@]}" reissue reisusr01 --mail
+new_mail > /dev/null
 check "--mail, human output: exit 0 and 'Sent to' the address" \
     out_has "Sent to reisusr01@example.org"
 

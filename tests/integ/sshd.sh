@@ -16,7 +16,8 @@
 # change it at login), sshghost1 (in /etc/passwd, not in the directory),
 # nosuchuser9 (nowhere).  Each login is tests/ssh-login.exp; its transcript
 # is kept in the work directory and the interesting ones are printed as
-# TAP comments.
+# TAP comments.  SSHD_TEST_KEEP=1 keeps the work directory (transcripts,
+# ns/sshd.log, ns/syslog) for a look afterwards.
 # shellcheck disable=SC2317,SC2015 # functions called through "$@"; A && B || fail
 set -uo pipefail
 
@@ -114,7 +115,11 @@ delete_users() {
 }
 cleanup() {
 	delete_users
-	rm -rf -- "$work"
+	if [ "${SSHD_TEST_KEEP:-}" = 1 ]; then
+		echo "# kept $work (SSHD_TEST_KEEP=1)"
+	else
+		rm -rf -- "$work"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -181,6 +186,9 @@ else
 	comment "$work/sshd-ns.out"
 fi
 
+transcript() {	# transcript NAME: that login's transcript, for check's output
+	tr -d '\r' < "$work/$1.out" 2> /dev/null
+}
 rc_of() {	# rc_of NAME: exit status of ssh-login.exp for that login
 	cat "$work/$1.rc" 2> /dev/null || echo missing
 }
@@ -192,13 +200,13 @@ refused() {	# refused NAME USER
 	[ "$(rc_of "$1")" = 1 ] &&
 	    grep -q "^ssh-login.exp: user=$2 logged_in=no " "$work/$1.out" &&
 	    grep -q 'Permission denied' "$work/$1.out" || {
-		comment "$work/$1.out" 2> /dev/null
+		transcript "$1"
 		return 1
 	}
 }
 shows() {	# shows NAME TEXT: the transcript has TEXT
 	grep -qF -- "$2" "$work/$1.out" || {
-		comment "$work/$1.out" 2> /dev/null
+		transcript "$1"
 		return 1
 	}
 }
@@ -265,7 +273,7 @@ refused_outright() {	# refused_outright NAME USER
 	refused "$1" "$2" || return 1
 	grep -q "^ssh-login.exp: user=$2 logged_in=no prompts=1 " \
 	    "$work/$1.out" && ! grep -q "temporary password" "$work/$1.out" ||
-	    { comment "$work/$1.out"; return 1; }
+	    { transcript "$1"; return 1; }
 }
 check "the temporary password is refused afterwards" \
     refused_outright temp_old sshtemp1
@@ -288,13 +296,13 @@ no_secret() {
 check "no password in sshd's log or the module's syslog lines" no_secret
 if [ -n "$preload" ]; then
 	no_asan_report() {
-		local f found=1
+		local f clean=yes
 		for f in "$work"/asan.*; do
 			[ -e "$f" ] || continue
 			cat "$f"
-			found=0
+			clean=no
 		done
-		return $((1 - found))
+		[ "$clean" = yes ]
 	}
 	check "no sanitizer report from sshd with the module" no_asan_report
 fi

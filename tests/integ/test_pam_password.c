@@ -16,6 +16,7 @@
 			"later or contact your administrator."
 
 static char failover_svc[4096], dead_svc[4096], badca_svc[4096];
+static char ldapi_svc[4096];
 static char dead_conf_timeout[8] = "1";
 
 /* One conversation: answers, and room for what the module says. */
@@ -113,6 +114,17 @@ services(void)
 	snprintf(line[0], sizeof(line[0]), "auth required @MODULE@ config=%s",
 	    conf);
 	write_service("idp_badca", (const char *[]){ line[0], NULL });
+
+	/* ldapi:// without bind_dn: SASL EXTERNAL as root, TLS not needed */
+	snprintf(ldapi_svc, sizeof(ldapi_svc), "uri = %s",
+	    need_env("IDS_LDAPI_URI"));
+	conf = write_conf("ldapi", (const char *[]){ ldapi_svc, "tls = none",
+	    "bind_dn =", "bind_pw_file =", NULL });
+	snprintf(line[0], sizeof(line[0]), "auth required @MODULE@ config=%s",
+	    conf);
+	snprintf(line[1], sizeof(line[1]), "account required @MODULE@ "
+	    "config=%s", conf);
+	write_service("idp_ldapi", svc_conf);
 }
 
 static int
@@ -298,6 +310,20 @@ wrong_ca_is_refused(void **state)
 }
 
 static void
+ldapi_with_sasl_external(void **state)
+{
+	struct talk t;
+
+	(void)state;
+	talk_init(&t, ALICE_PW, NULL);
+	assert_int_equal(login("idp_ldapi", ALICE, &t, PAM_SUCCESS,
+	    PAM_SUCCESS), PAMTEST_ERR_OK);
+	talk_init(&t, "wrong-password-1", NULL);
+	assert_int_equal(login("idp_ldapi", ALICE, &t, PAM_AUTH_ERR, -1),
+	    PAMTEST_ERR_OK);
+}
+
+static void
 bad_config_fails_closed(void **state)
 {
 	struct talk t;
@@ -398,6 +424,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(first_uri_dead_second_used),
 		cmocka_unit_test(all_dead_fails_closed_within_timeout),
 		cmocka_unit_test(wrong_ca_is_refused),
+		cmocka_unit_test(ldapi_with_sasl_external),
 		cmocka_unit_test(bad_config_fails_closed),
 		cmocka_unit_test(disabled_user_denied_at_account),
 		cmocka_unit_test(expired_temp_password_refused_whatever_typed),
