@@ -24,7 +24,7 @@ CFLAGS	+= -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS	+= -fsanitize=address,undefined
 endif
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -fvisibility=hidden -std=gnu11
-LIBS	:= -lldap -llber -lcrypto -lzxcvbn
+LIBS	:= -lldap -llber -lcrypto -lzxcvbn -loath -lqrencode
 
 LIB_SRC	:= $(wildcard libidstore/*.c)
 LIB_OBJ	:= $(LIB_SRC:%.c=$(B)/%.o)

@@ -11,7 +11,9 @@
 
 #include "conf.h"
 #include "dir.h"
+#include "enroll.h"
 #include "log.h"
+#include "login.h"
 #include "passwd.h"
 #include "rc.h"
 #include "secret.h"
@@ -33,6 +35,7 @@
 #define MSG_MISMATCH	"The two new passwords do not match."
 #define MSG_SAME	"The new password must differ from the current one."
 #define MSG_CHANGED	"Your password has been changed."
+#define MSG_LOCKED	"Your account is locked. Contact your administrator."
 
 /* The password auth accepted, kept (wiped at pam_end) only when it is a
  * temporary one, so the forced change does not ask for it again. */
@@ -48,6 +51,7 @@ struct mod_ctx {
 	struct ids_log		 log;
 	struct ids_conf		*conf;
 	struct ids_dir		*dir;
+	struct ids_login	*login;		/* auth only */
 	const char		*user;
 	const char		*rhost;
 	char			*password;	/* our copy; wiped on close */
@@ -120,6 +124,7 @@ ctx_open(struct mod_ctx *ctx, pam_handle_t *pamh, int flags, int argc,
 static void
 ctx_close(struct mod_ctx *ctx)
 {
+	ids_login_close(ctx->login);
 	ids_dir_close(ctx->dir);
 	ids_conf_free(ctx->conf);
 	ids_free_secret(ctx->password);
@@ -162,6 +167,7 @@ result_name(int rc)
 	case IDS_EBADCRED: return "bad_password";
 	case IDS_EEXPIRED: return "temp_password_expired";
 	case IDS_EDISABLED: return "disabled";
+	case IDS_ELOCKED: return "locked";
 	case IDS_EINVAL: return "refused";
 	case IDS_ECONF: return "config_error";
 	default: return "directory_error";
@@ -184,7 +190,8 @@ report(struct mod_ctx *ctx, const char *step, int rc)
 		say(ctx, PAM_ERROR_MSG, MSG_UNAVAIL);
 		ids_log(&ctx->log, LOG_ERR, "%s user=%s rhost=%s result=%s "
 		    "error=\"%s\"", step, who, ctx->rhost,
-		    result_name(rc), ctx->dir != NULL ?
+		    result_name(rc), ctx->login != NULL ?
+		    ids_dir_error(ctx->login->writer) : ctx->dir != NULL ?
 		    ids_dir_error(ctx->dir) : ids_strerror(rc));
 		return;
 	case IDS_ECONF:
@@ -195,6 +202,9 @@ report(struct mod_ctx *ctx, const char *step, int rc)
 		break;
 	case IDS_EDISABLED:
 		say(ctx, PAM_ERROR_MSG, MSG_DISABLED);
+		break;
+	case IDS_ELOCKED:
+		say(ctx, PAM_ERROR_MSG, MSG_LOCKED);
 		break;
 	}
 	ids_log(&ctx->log, prio, "%s user=%s rhost=%s result=%s", step, who,
@@ -249,23 +259,113 @@ wipe_data(pam_handle_t *pamh, void *data, int status)
 	ids_free_secret(data);
 }
 
+/* Ask for one secret with echo off; the answer is ours to wipe. */
+static int
+ask(struct mod_ctx *ctx, const char *prompt, char **out)
+{
+	*out = NULL;
+	if (pam_prompt(ctx->pamh, PAM_PROMPT_ECHO_OFF, out, "%s", prompt) !=
+	    PAM_SUCCESS || *out == NULL) {
+		ids_free_secret(*out);
+		*out = NULL;
+		return IDS_EBADCRED;
+	}
+	return IDS_OK;
+}
+
+/* Text lines one message each: a conversation message has a size limit
+ * (PAM_MAX_MSG_SIZE), a QR code does not fit in one. */
+static void
+say_lines(struct mod_ctx *ctx, const char *text)
+{
+	const char *p = text, *nl;
+
+	while (*p != '\0') {
+		nl = strchr(p, '\n');
+		pam_prompt(ctx->pamh, PAM_TEXT_INFO, NULL, "%.*s",
+		    nl != NULL ? (int)(nl - p) : (int)strlen(p), p);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
+/* First login with two-factor pending (or required): show the new
+ * secret, confirm it with one code, store it, show the recovery codes. */
+static int
+enroll(struct mod_ctx *ctx)
+{
+	struct ids_enrollment e;
+	char *code = NULL, line[128];
+	int i, rc;
+
+	if ((rc = ids_enroll_begin(ctx->login->user->id, &e)) != IDS_OK)
+		return rc;
+	say(ctx, PAM_TEXT_INFO, "Two-factor authentication must be set up "
+	    "now. Scan this QR code with Google or Microsoft Authenticator:");
+	say_lines(ctx, e.qr);
+	pam_prompt(ctx->pamh, PAM_TEXT_INFO, NULL, "Or add this key by hand: "
+	    "%s", e.base32);
+	pam_prompt(ctx->pamh, PAM_TEXT_INFO, NULL, "(%s)", e.uri);
+	if ((rc = ask(ctx, "Verification code: ", &code)) != IDS_OK ||
+	    (rc = ids_enroll_finish(ctx->login->writer, ctx->conf,
+	    ctx->login->user->dn, ctx->login->user->id, &e, code,
+	    time(NULL))) != IDS_OK)
+		goto out;
+	say(ctx, PAM_TEXT_INFO, "Two-factor authentication is on. Recovery "
+	    "codes, each usable once at the Verification code prompt if you "
+	    "lose your phone (shown only now, keep them safe):");
+	for (i = 0; i < IDS_RECOVERY_COUNT; i++) {
+		snprintf(line, sizeof(line), "    %s", e.codes[i]);
+		say(ctx, PAM_TEXT_INFO, line);
+	}
+	ids_wipe(line, sizeof(line));
+	ids_log(&ctx->log, LOG_NOTICE, "user=%s enrolled an authenticator",
+	    ctx->user);
+out:
+	ids_free_secret(code);
+	ids_enroll_clear(&e);
+	return rc;
+}
+
+/* What the user owes after the password: nothing, a code, enrollment. */
+static int
+second_factor(struct mod_ctx *ctx)
+{
+	char *code = NULL;
+	int rc;
+
+	switch (ids_login_next(ctx->login)) {
+	case IDS_LOGIN_DONE:
+		return IDS_OK;
+	case IDS_LOGIN_CODE:
+		if ((rc = ask(ctx, "Verification code: ", &code)) == IDS_OK)
+			rc = ids_login_code(ctx->login, code, time(NULL));
+		ids_free_secret(code);
+		return rc;
+	default:
+		return enroll(ctx);
+	}
+}
+
 static int
 authenticate(struct mod_ctx *ctx)
 {
-	struct ids_user *user = NULL;
 	char *keep;
 	int rc;
 
-	if ((rc = get_password(ctx)) != IDS_OK)
+	if ((rc = get_password(ctx)) != IDS_OK ||
+	    (rc = ids_login_open(ctx->conf, &ctx->log, &ctx->login)) != IDS_OK)
 		return rc;
-	rc = ids_user_authenticate(ctx->dir, ctx->user, ctx->password,
-	    time(NULL), &user);
-	if (rc == IDS_OK && user->temp_password &&
+	rc = ids_login_password(ctx->login, ctx->user, ctx->password,
+	    time(NULL));
+	if (rc == IDS_OK)
+		rc = second_factor(ctx);
+	if (rc == IDS_OK && ctx->login->user->temp_password &&
 	    (keep = strdup(ctx->password)) != NULL &&
 	    pam_set_data(ctx->pamh, DATA_TEMP_AUTHTOK, keep, wipe_data) !=
 	    PAM_SUCCESS)
 		ids_free_secret(keep);
-	ids_user_free(user);
 	return rc;
 }
 
@@ -331,20 +431,6 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
 		report(&ctx, "account", rc);
 	ctx_close(&ctx);
 	return pam_rc;
-}
-
-/* Ask for one secret with echo off; the answer is ours to wipe. */
-static int
-ask(struct mod_ctx *ctx, const char *prompt, char **out)
-{
-	*out = NULL;
-	if (pam_prompt(ctx->pamh, PAM_PROMPT_ECHO_OFF, out, "%s", prompt) !=
-	    PAM_SUCCESS || *out == NULL) {
-		ids_free_secret(*out);
-		*out = NULL;
-		return IDS_EBADCRED;
-	}
-	return IDS_OK;
 }
 
 /* The current password: the temporary one auth just accepted, or asked

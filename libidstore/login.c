@@ -1,0 +1,150 @@
+/* login.c: the password step of a login, the lock and the failure count. */
+#include "login.h"
+#include "filter.h"
+#include "rc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Same servers for reads and writes: one connection serves both. */
+static int
+same_servers(const struct ids_conf *conf)
+{
+	size_t i;
+
+	for (i = 0; conf->uri[i] != NULL && conf->write_uri[i] != NULL; i++)
+		if (strcmp(conf->uri[i], conf->write_uri[i]) != 0)
+			return 0;
+	return conf->uri[i] == NULL && conf->write_uri[i] == NULL;
+}
+
+int
+ids_login_open(const struct ids_conf *conf, const struct ids_log *log,
+    struct ids_login **out)
+{
+	struct ids_login *l;
+	int rc;
+
+	*out = NULL;
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return IDS_ENOMEM;
+	l->conf = conf;
+	l->log = log;
+	if ((rc = ids_dir_open(conf, log, IDS_DIR_READER, &l->reader)) !=
+	    IDS_OK)
+		goto fail;
+	if (same_servers(conf))
+		l->writer = l->reader;
+	else if ((rc = ids_dir_open(conf, log, IDS_DIR_WRITER, &l->writer)) !=
+	    IDS_OK)
+		goto fail;
+	*out = l;
+	return IDS_OK;
+fail:
+	ids_login_close(l);
+	return rc;
+}
+
+void
+ids_login_close(struct ids_login *l)
+{
+	if (l == NULL)
+		return;
+	if (l->have_state)
+		ids_state_clear(&l->state);
+	ids_user_free(l->user);
+	if (l->writer != l->reader)
+		ids_dir_close(l->writer);
+	ids_dir_close(l->reader);
+	free(l);
+}
+
+/* The unknown-user path costs what a known user's does: a state read on
+ * the writer (of an entry that cannot exist) and a bind. */
+static int
+decoy(struct ids_login *l, const char *password)
+{
+	static char *none[] = { "1.1", NULL };
+	LDAPMessage *res = NULL;
+	char *dn = NULL;
+	int rc;
+
+	if ((rc = ids_dn(&dn, "uid=%s,ou=people,%D",
+	    "idportal-decoy-user-that-does-not-exist", l->conf->base)) !=
+	    IDS_OK)
+		return rc;
+	rc = ids_dir_search(l->writer, dn, LDAP_SCOPE_BASE,
+	    "(objectClass=*)", none, 1, &res);
+	ldap_msgfree(res);
+	if (rc == IDS_OK || rc == IDS_ENOTFOUND)
+		rc = ids_dir_check_password(l->reader, dn, password);
+	free(dn);
+	return rc == IDS_OK || rc == IDS_EBADCRED ? IDS_ENOUSER : rc;
+}
+
+/* A wrong password: count it where every host counts, lock at the limit. */
+static int
+wrong_password(struct ids_login *l, time_t now)
+{
+	int64_t failures;
+	int rc;
+
+	rc = ids_state_count_failure(l->writer, l->user->dn,
+	    "idpPasswordFailures", &failures);
+	if (rc != IDS_OK)
+		return rc;
+	if (failures >= l->conf->max_password_failures) {
+		if ((rc = ids_state_lock(l->writer, l->user->dn, now,
+		    "too many wrong passwords")) != IDS_OK)
+			return rc;
+		l->locked_now = 1;
+		ids_log(l->log, LOG_WARNING, "user=%s locked after %lld wrong "
+		    "passwords", l->user->id, (long long)failures);
+	}
+	return IDS_EBADCRED;
+}
+
+int
+ids_login_password(struct ids_login *l, const char *id,
+    const char *password, time_t now)
+{
+	struct ids_user *user = NULL;
+	int rc;
+
+	if ((rc = ids_user_find(l->reader, id, &user)) == IDS_ENOUSER)
+		return decoy(l, password);
+	if (rc != IDS_OK)
+		return rc;
+	l->user = user;
+	if ((rc = ids_state_read(l->writer, user->dn, &l->state)) != IDS_OK)
+		return rc;
+	l->have_state = 1;
+	if (ids_state_locked(&l->state, l->conf->lockout_duration, now))
+		return IDS_ELOCKED;
+	if (l->state.lock_time != 0 &&
+	    (rc = ids_state_unlock(l->writer, user->dn)) != IDS_OK)
+		return rc;	/* the lock ran out: clear it first */
+	if (ids_user_account(user, now) == IDS_EEXPIRED)
+		return IDS_EEXPIRED;
+	rc = ids_dir_check_password(l->reader, user->dn, password);
+	if (rc == IDS_EBADCRED)
+		return wrong_password(l, now);
+	if (rc != IDS_OK)
+		return rc;
+	/* a write only when there is something to reset */
+	if (l->state.password_failures != 0)
+		rc = ids_state_reset(l->writer, user->dn,
+		    "idpPasswordFailures");
+	return rc;
+}
+
+int
+ids_login_next(struct ids_login *l)
+{
+	if (strcmp(l->state.totp_state, "active") == 0)
+		return IDS_LOGIN_CODE;
+	if (strcmp(l->state.totp_state, "pending") == 0 ||
+	    l->conf->require_totp == IDS_REQUIRE_TOTP_ALL)
+		return IDS_LOGIN_ENROLL;
+	return IDS_LOGIN_DONE;
+}
