@@ -124,24 +124,18 @@ int
 ids_enroll_set_pending(struct ids_dir *dir, const char *user_dn)
 {
 	struct ids_mods *m = NULL;
-	char *dn = NULL;
-	int rc = IDS_ENOMEM;
+	int rc;
 
 	if ((rc = ids_state_ensure(dir, user_dn, NULL)) != IDS_OK)
 		return rc;
-	rc = IDS_ENOMEM;
-	if (ids_mods_new(&m) != 0 || ids_dn(&dn, "cn=state,%D", user_dn) !=
-	    IDS_OK)
-		goto out;
+	if (ids_mods_new(&m) != 0)
+		return IDS_ENOMEM;
 	ids_mods_add(m, LDAP_MOD_REPLACE, "idpTotpState", "pending", NULL);
 	ids_mods_add(m, LDAP_MOD_REPLACE, "idpTotpSecret", NULL);
 	ids_mods_add(m, LDAP_MOD_REPLACE, "idpRecoveryCode", NULL);
 	ids_mods_add(m, LDAP_MOD_REPLACE, "idpTotpLastStep", "0", NULL);
 	ids_mods_add(m, LDAP_MOD_REPLACE, "idpTotpFailures", "0", NULL);
-	if (ids_mods_get(m) != NULL)
-		rc = ids_dir_modify(dir, dn, ids_mods_get(m));
-out:
+	rc = ids_state_modify(dir, user_dn, m);
 	ids_mods_free(m);
-	free(dn);
 	return rc;
 }

@@ -46,23 +46,11 @@ out:
 int
 ids_state_reset_password_failures(struct ids_dir *dir, const char *user_dn)
 {
-	struct ids_mods *m = NULL;
-	char *dn = NULL;
-	int rc = IDS_ENOMEM;
+	int rc;
 
 	if ((rc = ids_state_ensure(dir, user_dn, NULL)) != IDS_OK)
 		return rc;
-	rc = IDS_ENOMEM;
-	if (ids_mods_new(&m) != 0 ||
-	    ids_dn(&dn, "cn=state,%D", user_dn) != IDS_OK)
-		goto out;
-	ids_mods_add(m, LDAP_MOD_REPLACE, "idpPasswordFailures", "0", NULL);
-	rc = ids_mods_get(m) != NULL ? ids_dir_modify(dir, dn,
-	    ids_mods_get(m)) : IDS_ENOMEM;
-out:
-	ids_mods_free(m);
-	free(dn);
-	return rc;
+	return ids_state_reset(dir, user_dn, "idpPasswordFailures");
 }
 
 void
@@ -190,9 +178,8 @@ ids_state_locked(const struct ids_state *st, long lockout_duration,
 	    lockout_duration;
 }
 
-/* One modify of cn=state under user_dn. */
-static int
-modify_state(struct ids_dir *dir, const char *user_dn, struct ids_mods *m)
+int
+ids_state_modify(struct ids_dir *dir, const char *user_dn, struct ids_mods *m)
 {
 	char *dn = NULL;
 	int rc;
@@ -232,7 +219,7 @@ ids_state_reset(struct ids_dir *dir, const char *user_dn, const char *attr)
 	if (ids_mods_new(&m) != 0)
 		return IDS_ENOMEM;
 	ids_mods_add(m, LDAP_MOD_REPLACE, attr, "0", NULL);
-	rc = modify_state(dir, user_dn, m);
+	rc = ids_state_modify(dir, user_dn, m);
 	ids_mods_free(m);
 	return rc;
 }
@@ -251,7 +238,7 @@ ids_state_lock(struct ids_dir *dir, const char *user_dn, time_t now,
 		return IDS_ENOMEM;
 	ids_mods_add(m, LDAP_MOD_REPLACE, "idpLockTime", when, NULL);
 	ids_mods_add(m, LDAP_MOD_REPLACE, "idpLockReason", reason, NULL);
-	rc = modify_state(dir, user_dn, m);
+	rc = ids_state_modify(dir, user_dn, m);
 	ids_mods_free(m);
 	return rc;
 }
@@ -268,7 +255,7 @@ ids_state_unlock(struct ids_dir *dir, const char *user_dn)
 	ids_mods_add(m, LDAP_MOD_REPLACE, "idpLockReason", NULL);
 	ids_mods_add(m, LDAP_MOD_REPLACE, "idpPasswordFailures", "0", NULL);
 	ids_mods_add(m, LDAP_MOD_REPLACE, "idpTotpFailures", "0", NULL);
-	rc = modify_state(dir, user_dn, m);
+	rc = ids_state_modify(dir, user_dn, m);
 	ids_mods_free(m);
 	return rc;
 }
@@ -289,7 +276,7 @@ ids_state_swap_step(struct ids_dir *dir, const char *user_dn, uint64_t old,
 	 * delete fails and the code is a replay */
 	ids_mods_add(m, LDAP_MOD_DELETE, "idpTotpLastStep", from, NULL);
 	ids_mods_add(m, LDAP_MOD_ADD, "idpTotpLastStep", to, NULL);
-	rc = modify_state(dir, user_dn, m);
+	rc = ids_state_modify(dir, user_dn, m);
 	ids_mods_free(m);
 	return rc;
 }
@@ -304,7 +291,7 @@ ids_state_use_recovery(struct ids_dir *dir, const char *user_dn,
 	if (ids_mods_new(&m) != 0)
 		return IDS_ENOMEM;
 	ids_mods_add(m, LDAP_MOD_DELETE, "idpRecoveryCode", stored, NULL);
-	rc = modify_state(dir, user_dn, m);
+	rc = ids_state_modify(dir, user_dn, m);
 	ids_mods_free(m);
 	return rc;
 }

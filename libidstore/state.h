@@ -35,6 +35,10 @@ void	ids_state_clear(struct ids_state *st);
 int	ids_state_locked(const struct ids_state *st, long lockout_duration,
 	    time_t now);
 
+/* Apply m (built with mods.h) to cn=state under user_dn. */
+struct ids_mods;
+int	ids_state_modify(struct ids_dir *dir, const char *user_dn,
+	    struct ids_mods *m);
 /* Count one failure of attr (idpPasswordFailures or idpTotpFailures) with
  * Modify-Increment; *after is the count including this one, read in the
  * same operation (pre-read + 1). */

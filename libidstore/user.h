@@ -1,6 +1,5 @@
-/* user.h: finding a user and checking their password.
- * An unknown user walks the same path as a wrong password (a bind with a
- * decoy DN), so callers cannot tell them apart by time. */
+/* user.h: finding a user by ID and reading their account state.  The
+ * password step of a login is login.h's. */
 #ifndef IDS_USER_H
 #define IDS_USER_H
 
@@ -24,12 +23,6 @@ struct ids_user {
 int	ids_user_find(struct ids_dir *dir, const char *id,
 	    struct ids_user **out);
 void	ids_user_free(struct ids_user *user);
-
-/* Check id's password: IDS_OK (and *out, when out is not NULL),
- * IDS_ENOUSER, IDS_EBADCRED, IDS_EEXPIRED (a temporary password past its
- * deadline at `now`, whatever was typed), or a connection error. */
-int	ids_user_authenticate(struct ids_dir *dir, const char *id,
-	    const char *password, time_t now, struct ids_user **out);
 
 /* Account state at `now`: IDS_OK, IDS_EDISABLED (disabled or pending),
  * IDS_EEXPIRED (temporary password past its deadline). */
