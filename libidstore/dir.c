@@ -116,9 +116,8 @@ note(struct ids_dir *dir, const char *uri, LDAP *ld, int lrc)
 	ldap_memfree(diag);
 }
 
-/* The library's reading of an LDAP result code. */
-static int
-from_ldap(int lrc)
+int
+ids_dir_rc(int lrc)
 {
 	switch (lrc) {
 	case LDAP_SUCCESS:
@@ -199,7 +198,7 @@ open_uri(struct ids_dir *dir, const char *uri, LDAP **out)
 	    dir->conf->tls == IDS_TLS_STARTTLS &&
 	    (lrc = ldap_start_tls_s(ld, NULL, NULL)) != LDAP_SUCCESS) {
 		note(dir, uri, ld, lrc);
-		rc = from_ldap(lrc);
+		rc = ids_dir_rc(lrc);
 		/* A refused or failed handshake, not a dead server. */
 		if (rc != IDS_ETIMEOUT)
 			rc = IDS_ETLS;
@@ -258,7 +257,7 @@ bind_session(struct ids_dir *dir, const char *uri, LDAP *ld)
 	}
 	if (lrc != LDAP_SUCCESS)
 		note(dir, uri, ld, lrc);
-	return from_ldap(lrc);
+	return ids_dir_rc(lrc);
 }
 
 int
@@ -301,7 +300,7 @@ failed(struct ids_dir *dir, int lrc)
 	note(dir, dir->uris[dir->current], dir->ld, lrc);
 	if (lrc == LDAP_SERVER_DOWN || lrc == LDAP_TIMEOUT)
 		disconnect(dir);
-	return from_ldap(lrc);
+	return ids_dir_rc(lrc);
 }
 
 int
@@ -529,7 +528,7 @@ user_connection(struct ids_dir *dir, const char *dn, const char *pw,
 			continue;
 		}
 		lrc = simple_bind(ld, dn, pw);
-		if ((rc = from_ldap(lrc)) == IDS_OK) {
+		if ((rc = ids_dir_rc(lrc)) == IDS_OK) {
 			*out = ld;
 			*used = uri;
 			return IDS_OK;
@@ -579,7 +578,7 @@ ids_dir_change_password(struct ids_dir *dir, const char *dn,
 	if (lrc != LDAP_SUCCESS)
 		note(dir, uri, ld, lrc);
 	ldap_unbind_ext_s(ld, NULL, NULL);
-	return from_ldap(lrc);
+	return ids_dir_rc(lrc);
 }
 
 char *

@@ -76,6 +76,9 @@ int	ids_dir_check_password(struct ids_dir *dir, const char *dn,
 int	ids_dir_change_password(struct ids_dir *dir, const char *dn,
 	    const char *oldpw, const char *newpw);
 
+/* The library's reading of an LDAP result code (LDAP_SUCCESS: IDS_OK). */
+int	ids_dir_rc(int lrc);
+
 /* The first value of attr in entry, malloc'd, or NULL. */
 char	*ids_dir_get(struct ids_dir *dir, LDAPMessage *entry,
 	    const char *attr);

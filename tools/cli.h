@@ -49,5 +49,6 @@ void	cli_last_day(time_t deadline, const char *tz, char *buf, size_t len);
 int	cmd_init(struct cli *cli, int argc, char **argv);
 int	cmd_passwd(struct cli *cli, int argc, char **argv);
 int	cmd_reissue(struct cli *cli, int argc, char **argv);
+int	cmd_sync(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@ static const struct {
 	{ "passwd", cmd_passwd, "passwd [ID]" },
 	{ "reissue", cmd_reissue, "reissue ID [--password P | "
 	    "--password-file F | --ask-password] [--mail]" },
+	{ "sync", cmd_sync, "sync --once [--page-size N]" },
 };
 
 static int
