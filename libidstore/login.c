@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Same servers for reads and writes: one connection serves both. */
 static int
@@ -138,13 +139,74 @@ ids_login_password(struct ids_login *l, const char *id,
 	return rc;
 }
 
-int
-ids_login_next(struct ids_login *l)
+/* Is the user a member (memberUid) of the posixGroup named group? */
+static int
+in_group(struct ids_login *l, const char *group, int *yes)
 {
-	if (strcmp(l->state.totp_state, "active") == 0)
-		return IDS_LOGIN_CODE;
-	if (strcmp(l->state.totp_state, "pending") == 0 ||
+	static char *none[] = { "1.1", NULL };
+	LDAPMessage *res = NULL;
+	char *filter = NULL;
+	int rc;
+
+	*yes = 0;
+	if ((rc = ids_filter(&filter, "(&(objectClass=posixGroup)(cn=%s)"
+	    "(memberUid=%s))", group, l->user->id)) != IDS_OK)
+		return rc;
+	rc = ids_dir_search(l->reader, l->conf->base, LDAP_SCOPE_SUBTREE,
+	    filter, none, 0, &res);
+	if (rc == IDS_OK)
+		*yes = ldap_count_entries(ids_dir_ld(l->reader), res) > 0;
+	ldap_msgfree(res);
+	free(filter);
+	return rc;
+}
+
+int
+ids_login_next(struct ids_login *l, int *next)
+{
+	int rc, member;
+
+	/* the schema matches idpTotpState without case; so do we */
+	if (strcasecmp(l->state.totp_state, "active") == 0) {
+		*next = IDS_LOGIN_CODE;
+		return IDS_OK;
+	}
+	*next = IDS_LOGIN_ENROLL;
+	if (strcasecmp(l->state.totp_state, "pending") == 0 ||
 	    l->conf->require_totp == IDS_REQUIRE_TOTP_ALL)
-		return IDS_LOGIN_ENROLL;
-	return IDS_LOGIN_DONE;
+		return IDS_OK;
+	if (l->conf->require_totp == IDS_REQUIRE_TOTP_GROUP) {
+		/* an error here refuses the login: fail closed */
+		if ((rc = in_group(l, l->conf->require_totp_group, &member)) !=
+		    IDS_OK)
+			return rc;
+		if (member)
+			return IDS_OK;
+	}
+	*next = IDS_LOGIN_DONE;
+	return IDS_OK;
+}
+
+int
+ids_login_account(struct ids_login *l, const char *id, time_t now)
+{
+	int rc;
+
+	if ((rc = ids_user_find(l->reader, id, &l->user)) != IDS_OK ||
+	    (rc = ids_user_account(l->user, now)) != IDS_OK)
+		return rc;
+	if ((rc = ids_state_read(l->writer, l->user->dn, &l->state)) != IDS_OK)
+		return rc;
+	l->have_state = 1;
+	return ids_state_locked(&l->state, l->conf->lockout_duration, now) ?
+	    IDS_ELOCKED : IDS_OK;
+}
+
+const char *
+ids_login_error(const struct ids_login *l)
+{
+	const char *e = ids_dir_error(l->reader);
+
+	/* the reader's error when it has one, else the writer's */
+	return strcmp(e, "no error") != 0 ? e : ids_dir_error(l->writer);
 }

@@ -44,8 +44,16 @@ void	ids_login_close(struct ids_login *login);
  * count. */
 int	ids_login_password(struct ids_login *login, const char *id,
 	    const char *password, time_t now);
-/* After IDS_OK from ids_login_password: an enum ids_login_next. */
-int	ids_login_next(struct ids_login *login);
+/* After IDS_OK from ids_login_password: *next is an enum
+ * ids_login_next.  IDS_OK, or a connection error (require_totp = group:
+ * asks the directory). */
+int	ids_login_next(struct ids_login *login, int *next);
+/* The account step (no password): find id and say whether it may log
+ * in at now: IDS_OK (login->user set), IDS_ENOUSER, IDS_EDISABLED,
+ * IDS_EEXPIRED, IDS_ELOCKED, or a connection error. */
+int	ids_login_account(struct ids_login *login, const char *id, time_t now);
+/* What went wrong in the directory, for the log. */
+const char *ids_login_error(const struct ids_login *login);
 /* A 6-digit verification code, or a recovery code.  IDS_OK; IDS_EBADCRED
  * (wrong, replayed, or recovery code already used: counted, locking at
  * max_totp_failures); IDS_ELOCKED; IDS_EINVAL (the stored secret cannot be

@@ -83,7 +83,7 @@ check_recovery(struct ids_login *l, const char *code)
 	int i, rc;
 
 	for (i = 0; i < l->state.nrecovery; i++) {
-		if (!ids_recovery_match(code, l->state.recovery[i]))
+		if (ids_recovery_match(code, l->state.recovery[i]) != IDS_OK)
 			continue;
 		/* deleting the exact value is the single use */
 		rc = ids_state_use_recovery(l->writer, l->user->dn,

@@ -90,8 +90,8 @@ enroll(struct mod_ctx *ctx)
 
 	if ((rc = ids_enroll_begin(ctx->login->user->id, &e)) != IDS_OK)
 		return rc;
-	mod_say(ctx, PAM_TEXT_INFO, "Two-factor authentication must be set up "
-	    "now. Scan this QR code with Google or Microsoft Authenticator:");
+	mod_show(ctx, "Two-factor authentication must be set up now. Scan "
+	    "this QR code with Google or Microsoft Authenticator:");
 	mod_say_lines(ctx, e.qr);
 	pam_prompt(ctx->pamh, PAM_TEXT_INFO, NULL, "Or add this key by hand: "
 	    "%s", e.base32);
@@ -101,12 +101,12 @@ enroll(struct mod_ctx *ctx)
 	    ctx->login->user->dn, ctx->login->user->id, &e, code,
 	    time(NULL))) != IDS_OK)
 		goto out;
-	mod_say(ctx, PAM_TEXT_INFO, "Two-factor authentication is on. Recovery "
-	    "codes, each usable once at the Verification code prompt if you "
-	    "lose your phone (shown only now, keep them safe):");
+	mod_show(ctx, "Two-factor authentication is on. Recovery codes, each "
+	    "usable once at the Verification code prompt if you lose your "
+	    "phone (shown only now, keep them safe):");
 	for (i = 0; i < IDS_RECOVERY_COUNT; i++) {
 		snprintf(line, sizeof(line), "    %s", e.codes[i]);
-		mod_say(ctx, PAM_TEXT_INFO, line);
+		mod_show(ctx, line);
 	}
 	ids_wipe(line, sizeof(line));
 	ids_log(&ctx->log, LOG_NOTICE, "user=%s enrolled an authenticator",
@@ -122,9 +122,12 @@ static int
 second_factor(struct mod_ctx *ctx)
 {
 	char *code = NULL;
-	int rc;
+	int rc, next;
 
-	switch (ids_login_next(ctx->login)) {
+	if ((rc = ids_login_next(ctx->login, &next)) != IDS_OK)
+		return rc;
+	ctx->at_code = 1;
+	switch (next) {
 	case IDS_LOGIN_DONE:
 		return IDS_OK;
 	case IDS_LOGIN_CODE:
@@ -163,18 +166,17 @@ authenticate(struct mod_ctx *ctx)
 static int
 account(struct mod_ctx *ctx, int *pam_rc)
 {
-	struct ids_user *user = NULL;
 	int rc;
 
-	if ((rc = ids_user_find(ctx->dir, ctx->user, &user)) == IDS_OK &&
-	    (rc = ids_user_account(user, time(NULL))) == IDS_OK &&
-	    user->temp_password) {
+	if ((rc = ids_login_open(ctx->conf, &ctx->log, &ctx->login)) ==
+	    IDS_OK)
+		rc = ids_login_account(ctx->login, ctx->user, time(NULL));
+	if (rc == IDS_OK && ctx->login->user->temp_password) {
 		mod_say(ctx, PAM_TEXT_INFO, MSG_MUST_CHANGE);
 		*pam_rc = PAM_NEW_AUTHTOK_REQD;
 	} else {
 		*pam_rc = acct_rc_to_pam(rc);
 	}
-	ids_user_free(user);
 	return rc;
 }
 

@@ -16,6 +16,12 @@ emit(void *pamh, int prio, const char *line)
 }
 
 void
+mod_show(struct mod_ctx *ctx, const char *text)
+{
+	pam_prompt(ctx->pamh, PAM_TEXT_INFO, NULL, "%s", text);
+}
+
+void
 mod_say(struct mod_ctx *ctx, int style, const char *text)
 {
 	if (!ctx->silent || style == PAM_ERROR_MSG)
@@ -116,7 +122,7 @@ mod_report(struct mod_ctx *ctx, const char *step, int rc)
 		ids_log(&ctx->log, LOG_ERR, "%s user=%s rhost=%s result=%s "
 		    "error=\"%s\"", step, who, ctx->rhost,
 		    result_name(rc), ctx->login != NULL ?
-		    ids_dir_error(ctx->login->writer) : ctx->dir != NULL ?
+		    ids_login_error(ctx->login) : ctx->dir != NULL ?
 		    ids_dir_error(ctx->dir) : ids_strerror(rc));
 		return;
 	case IDS_ECONF:
@@ -133,7 +139,8 @@ mod_report(struct mod_ctx *ctx, const char *step, int rc)
 		break;
 	}
 	ids_log(&ctx->log, prio, "%s user=%s rhost=%s result=%s", step, who,
-	    ctx->rhost, result_name(rc));
+	    ctx->rhost, rc == IDS_EBADCRED && ctx->at_code ? "bad_code" :
+	    result_name(rc));
 }
 
 void

@@ -43,7 +43,8 @@ struct mod_ctx {
 	struct ids_log		 log;
 	struct ids_conf		*conf;
 	struct ids_dir		*dir;
-	struct ids_login	*login;		/* auth only */
+	struct ids_login	*login;		/* auth and account */
+	int			 at_code;	/* the failure was the code's */
 	const char		*user;
 	const char		*rhost;
 	char			*password;	/* our copy; wiped on close */
@@ -58,6 +59,9 @@ void	mod_close(struct mod_ctx *ctx);
  * always); text with newlines goes one line a message. */
 void	mod_say(struct mod_ctx *ctx, int style, const char *text);
 void	mod_say_lines(struct mod_ctx *ctx, const char *text);
+/* Text the user cannot go on without (an enrollment's secret and recovery
+ * codes): shown even under PAM_SILENT. */
+void	mod_show(struct mod_ctx *ctx, const char *text);
 /* Ask with echo off; *out is ours to ids_free_secret(). */
 int	mod_ask(struct mod_ctx *ctx, const char *prompt, char **out);
 /* The message the user needs for rc, and one log line for the decision. */
