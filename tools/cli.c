@@ -120,8 +120,9 @@ read_tty(const char *prompt, char **out)
 	tcsetattr(fd, TCSANOW, &old);
 	(void)!write(fd, "\n", 1);
 	close(fd);
+	/* an empty answer is not "no terminal" */
 	if (len == 0 || (*out = strdup(buf)) == NULL)
-		rc = len == 0 ? IDS_EINVAL : IDS_ENOMEM;
+		rc = len == 0 ? IDS_EBADCRED : IDS_ENOMEM;
 	ids_wipe(buf, sizeof(buf));
 	return rc;
 }
@@ -136,6 +137,10 @@ read_secret(const char *file, const char *prompt, char **out)
 		if ((rc = read_tty(prompt, out)) == IDS_EINVAL)
 			fail(EXIT_USAGE, "no terminal to ask for the password: "
 			    "give a password file");
+		else if (rc == IDS_EBADCRED) {
+			fail(EXIT_USAGE, "nothing was typed; nothing changed");
+			rc = IDS_EINVAL;	/* a usage error (exit 2) */
+		}
 		return rc;
 	}
 	if ((rc = ids_secret_read_file(file, out, err, sizeof(err))) != IDS_OK)

@@ -18,6 +18,8 @@ static const struct {
 	{ "reissue", cmd_reissue, "reissue ID [--password P | "
 	    "--password-file F | --ask-password] [--mail]" },
 	{ "sync", cmd_sync, "sync --once [--page-size N]" },
+	{ "totp", cmd_totp, "totp enable|enroll|reset|status ID" },
+	{ "unlock", cmd_unlock, "unlock ID" },
 };
 
 static int
@@ -48,6 +50,7 @@ main(int argc, char **argv)
 	int c;
 
 	memset(&cli, 0, sizeof(cli));
+	opterr = 0;	/* our own messages, starting "idportal: " */
 	cli.log.emit = ids_log_stderr;
 	/* Stop at the subcommand: its options are its own. */
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -57,7 +60,9 @@ main(int argc, char **argv)
 		case 'p': cli.as_pw_file = optarg; break;
 		case 'j': cli.json = 1; break;
 		case 'h': return usage(stdout, EXIT_OK);
-		default: return usage(stderr, EXIT_USAGE);
+		default:
+			fail(EXIT_USAGE, "unknown option %s", argv[optind - 1]);
+			return usage(stderr, EXIT_USAGE);
 		}
 	}
 	if (optind >= argc)
@@ -67,6 +72,7 @@ main(int argc, char **argv)
 			argc -= optind;
 			argv += optind;
 			optind = 0;	/* reset getopt for the subcommand */
+			opterr = 0;	/* its own one-line usage error */
 			return commands[i].run(&cli, argc, argv);
 		}
 	fail(EXIT_USAGE, "unknown command \"%s\"", argv[optind]);

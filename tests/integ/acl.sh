@@ -143,6 +143,12 @@ swap_step() {	# swap_step DN OLD NEW
 	printf 'idpTotpLastStep: %s\n-\nadd: idpTotpLastStep\n' "$2"
 	printf 'idpTotpLastStep: %s\n' "$3"
 }
+# Move idpTotpState from OLD to NEW in one modify (delete the value, add).
+totp_state() {	# totp_state DN OLD NEW
+	printf 'dn: %s\nchangetype: modify\ndelete: idpTotpState\n' "$1"
+	printf 'idpTotpState: %s\n-\nadd: idpTotpState\n' "$2"
+	printf 'idpTotpState: %s\n' "$3"
+}
 increment() {	# increment DN ATTR
 	printf 'dn: %s\nchangetype: modify\nincrement: %s\n%s: 1\n' \
 	    "$1" "$2" "$2"
@@ -264,6 +270,31 @@ sees_not "alice cannot read her TOTP secret" "idpTotpSecret" \
     search "${alice[@]}" -- -b "cn=state,$alice_dn" -s base '*'
 may_not "alice cannot reset her counters" ldapmodify "${alice[@]}" \
     <<< "$(replace "cn=state,$alice_dn" idpPasswordFailures 0)"
+# Two-factor self-service: from "none" to "pending" and nothing else.
+may_not "alice cannot turn her pending TOTP off (pending -> none)" \
+    ldapmodify "${alice[@]}" \
+    <<< "$(totp_state "cn=state,$alice_dn" pending none)"
+may_not "alice cannot replace her idpTotpState" ldapmodify "${alice[@]}" \
+    <<< "$(replace "cn=state,$alice_dn" idpTotpState none)"
+may_not "alice cannot delete her idpTotpState" ldapmodify "${alice[@]}" \
+    <<< "$(printf 'dn: cn=state,%s\nchangetype: modify\n%s' "$alice_dn" \
+    'delete: idpTotpState')"
+may "the service sets alice's TOTP state back to none" \
+    ldapmodify "${service[@]}" \
+    <<< "$(replace "cn=state,$alice_dn" idpTotpState none)"
+may_not "alice cannot make her TOTP active (none -> active)" \
+    ldapmodify "${alice[@]}" \
+    <<< "$(totp_state "cn=state,$alice_dn" none active)"
+may_not "alice cannot turn on bob's TOTP" ldapmodify "${alice[@]}" \
+    <<< "$(printf 'dn: cn=state,%s\nchangetype: modify\n%s\n%s' \
+    "$bob_dn" 'add: idpTotpState' 'idpTotpState: pending')"
+may "alice turns her own TOTP on (none -> pending, one modify)" \
+    ldapmodify "${alice[@]}" \
+    <<< "$(totp_state "cn=state,$alice_dn" none pending)"
+sees "alice reads her idpTotpState: pending" "^idpTotpState: pending" \
+    search "${alice[@]}" -- -b "cn=state,$alice_dn" -s base idpTotpState
+sees_not "alice still cannot read her TOTP secret" "idpTotpSecret" \
+    search "${alice[@]}" -- -b "cn=state,$alice_dn" -s base '*'
 may "the service clears alice's temporary-password flag" \
     ldapmodify "${service[@]}" \
     <<< "$(replace "$alice_dn" idpTempPassword FALSE)"
