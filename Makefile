@@ -108,7 +108,7 @@ $(B)/bench/bench_%: bench/bench_%.c
 tests: all $(UNIT_BIN) $(INTEG_BIN) $(B)/tests/nss-reader
 
 bench: deps
-	$(MAKE) all $(B)/bench/bench_auth
+	$(MAKE) all $(B)/bench/bench_auth $(B)/bench/bench_nss
 	@bench/run-bench $(B)
 
 deps:
