@@ -212,7 +212,7 @@ binds() {	# binds ID PASSWORD
 
 # --- the CLI -----------------------------------------------------------------
 asan_rt=
-if ldd "$idportal" 2> /dev/null | grep -q libasan; then
+if ldd "$idportal" 2> /dev/null | grep libasan > /dev/null; then
 	asan_rt=$(gcc -print-file-name=libasan.so)
 fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}

@@ -196,7 +196,7 @@ pam_login() {	# pam_login DIR USER PASSWORD
 	    "account required $module config=$1/idportal.conf" \
 	    > "$pam_dir/idportal-init"
 	# An ASan-built module needs the runtime loaded first.
-	if ldd "$module" 2> /dev/null | grep -q libasan; then
+	if ldd "$module" 2> /dev/null | grep libasan > /dev/null; then
 		asan=$(gcc -print-file-name=libasan.so)
 		preload="$asan $preload"
 	fi

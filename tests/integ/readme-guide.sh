@@ -261,7 +261,7 @@ ln -sfn "$env_dir/ldapi" /run/slapd/ldapi
 # libcrypt with it: ASan's crypt() interceptor finds the real one only if
 # it is there at start (pam_unix would jump to address 0).
 preload=()
-if ldd "$module" 2> /dev/null | grep -q libasan; then
+if ldd "$module" 2> /dev/null | grep libasan > /dev/null; then
 	preload=(LD_PRELOAD="$(gcc -print-file-name=libasan.so) libcrypt.so.1"
 	    ASAN_OPTIONS=detect_leaks=0)
 fi

@@ -81,6 +81,16 @@ check() {	# check DESCRIPTION COMMAND...: ok if COMMAND succeeds
 not() {
 	! "$@"
 }
+# check_faked: a check of a PAM login under libfaketime; skipped in an ASan
+# build, where libfaketime and the ASan runtime together hang pamtester
+check_faked() {
+	if [ -n "$asan_rt" ]; then
+		n=$((n + 1))
+		echo "ok $n # SKIP $1 (libfaketime + ASan hang pamtester)"
+		return
+	fi
+	check "$@"
+}
 
 # --- the directory, as root over ldapi ---------------------------------------
 ldapi() {	# ldapi TOOL ARGS...: an ldap-utils tool as root over ldapi
@@ -183,7 +193,9 @@ binds() {
 
 # --- the CLI -----------------------------------------------------------------
 asan_rt=
-if ldd "$idportal" "$module" 2> /dev/null | grep -q libasan; then
+# grep reads it all: with -q, ldd could die of SIGPIPE and pipefail
+# would then call an ASan build a plain one
+if ldd "$idportal" "$module" 2> /dev/null | grep libasan > /dev/null; then
 	asan_rt=$(gcc -print-file-name=libasan.so)
 fi
 export ASAN_OPTIONS=detect_leaks=0
@@ -539,19 +551,19 @@ check "reissue reisusr03 exits 0 with a deadline" matches '[0-9]{14}Z' "$dl3"
 before=$(gentime_plus "$dl3" -1)
 at=$(gentime_plus "$dl3" 0)
 pam_login --at "$before" reisusr03 "$pw3" > "$work/pam.out"
-check "PAM one second before the deadline ($before UTC): authenticated" \
+check_faked "PAM one second before the deadline ($before UTC): authenticated" \
     authenticated
-check "... and a new password required" must_change
+check_faked "... and a new password required" must_change
 pam_login --at "$at" reisusr03 "$pw3" > "$work/pam.out"
-check "PAM at the deadline ($at UTC): the temporary password is refused" \
+check_faked "PAM at the deadline ($at UTC): the temporary password is refused" \
     not_authenticated
-check "... saying the temporary password has expired" says_expired
+check_faked "... saying the temporary password has expired" says_expired
 pam_login --at "$at" reisusr03 "not-$pw3" > "$work/pam.out"
-check "PAM at the deadline, wrong password: refused" not_authenticated
-check "... with the same 'expired' message" says_expired
+check_faked "PAM at the deadline, wrong password: refused" not_authenticated
+check_faked "... with the same 'expired' message" says_expired
 pam_login --at "$(gentime_plus "$dl3" 86400)" reisusr03 "$pw3" \
     > "$work/pam.out"
-check "PAM a day after the deadline: refused, 'expired'" says_expired
+check_faked "PAM a day after the deadline: refused, 'expired'" says_expired
 # A reissue after expiry gives a fresh deadline from then.
 cli --at "$(gentime_plus "$dl3" 3600)" --json "${as_admin[@]}" \
     reissue reisusr03
@@ -565,8 +577,8 @@ check "... with a deadline two days after the old one" \
     +%Y%m%d%H%M%SZ)"
 pam_login --at "$(gentime_plus "$dl3" 3600)" reisusr03 "$pw3b" \
     > "$work/pam.out"
-check "... and its password is accepted then" authenticated
-check "... to be changed" must_change
+check_faked "... and its password is accepted then" authenticated
+check_faked "... to be changed" must_change
 
 # --- a password of the admin's choice -----------------------------------------
 chosen=Marble-Tundra-Falcon-6620

@@ -224,7 +224,7 @@ chmod 0700 "$work/enroll.exp"
 
 preload=
 if readelf -d "$IDS_BUILD_DIR/pam_idportal.so" 2> /dev/null |
-    grep -q 'NEEDED.*libasan'; then
+    grep 'NEEDED.*libasan' > /dev/null; then
 	preload=$(gcc -print-file-name=libasan.so)
 	export ASAN_OPTIONS=detect_leaks=0:log_path=$work/asan
 	export UBSAN_OPTIONS=print_stacktrace=1:log_path=$work/asan

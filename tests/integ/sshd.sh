@@ -164,7 +164,7 @@ check "add sshtemp1 with a temporary password" \
 
 preload=
 if readelf -d "$IDS_BUILD_DIR/pam_idportal.so" 2> /dev/null |
-    grep -q 'NEEDED.*libasan'; then
+    grep 'NEEDED.*libasan' > /dev/null; then
 	# SANITIZE=1 build: sshd must load ASan first; sshd's own exits
 	# are not ours to leak-check.
 	preload=$(gcc -print-file-name=libasan.so)

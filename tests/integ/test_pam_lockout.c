@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <libpamtest.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "integ.h"
@@ -99,6 +100,24 @@ is_locked(const char *id)
 
 	free(t);
 	return t != NULL;
+}
+
+/* Move the clock to `seconds` after id's lock time (never back: the
+ * checks before took less than that). */
+static void
+clock_after_lock(const char *id, long seconds)
+{
+	char *t = dir_value(state_dn(id), "idpLockTime", NULL);
+	struct tm tm;
+	time_t at;
+
+	assert_non_null(t);
+	memset(&tm, 0, sizeof(tm));
+	assert_non_null(strptime(t, "%Y%m%d%H%M%SZ", &tm));
+	free(t);
+	at = timegm(&tm) + seconds;
+	assert_true(at >= time(NULL));
+	clock_forward((long)(at - time(NULL)));
 }
 
 static void
@@ -278,8 +297,8 @@ locked_denied_at_account(void **state)
 	chat_free(&c);
 }
 
-/* lockout_duration = 60: locked at T; still at T+50; in again at T+61,
- * with the lock and both counts cleared. */
+/* lockout_duration = 60: locked at T (idpLockTime); still at T+30 and
+ * T+50; in again at T+61, with the lock and both counts cleared. */
 static void
 lock_runs_out(void **state)
 {
@@ -293,12 +312,12 @@ lock_runs_out(void **state)
 		assert_pam(login_rc("idp_dur60", "ttlkdur01", WRONG_PW, NULL),
 		    PAM_AUTH_ERR);
 	assert_true(is_locked("ttlkdur01"));
-	clock_forward(30);
+	clock_after_lock("ttlkdur01", 30);
 	assert_locked_whatever_typed("idp_dur60", "ttlkdur01", NULL);
-	clock_forward(20);
+	clock_after_lock("ttlkdur01", 50);
 	assert_pam(login_rc("idp_dur60", "ttlkdur01", PW, NULL),
 	    PAM_AUTH_ERR);
-	clock_forward(11);
+	clock_after_lock("ttlkdur01", 61);
 	assert_pam(login_rc("idp_dur60", "ttlkdur01", PW, NULL), PAM_SUCCESS);
 	assert_false(is_locked("ttlkdur01"));
 	assert_int_equal(count("ttlkdur01", "idpPasswordFailures"), 0);
@@ -323,10 +342,10 @@ code_lock_runs_out(void **state)
 		assert_pam(login_rc("idp_dur60", "ttlkdur02", PW, wrong),
 		    PAM_AUTH_ERR);
 	assert_true(is_locked("ttlkdur02"));
-	clock_forward(50);
+	clock_after_lock("ttlkdur02", 50);
 	assert_pam(login_rc("idp_dur60", "ttlkdur02", PW,
 	    totp_code(s, SECRET_LEN, totp_step_now(), code)), PAM_AUTH_ERR);
-	clock_forward(11);
+	clock_after_lock("ttlkdur02", 61);
 	clock_at_second(2);
 	totp_wrong_code(s, SECRET_LEN, wrong);
 	for (i = 0; i < 2; i++)

@@ -340,30 +340,39 @@ window_edges(void **state)
 	    step + 1);
 }
 
-/* The edge itself: at the last second of step S, S-1 and S+1 are in the
- * window; one second later (step S+1) S-1 is out. */
+/* The edge itself: in the last second of step S, S-1 is in the window;
+ * in the first second of step N, N-2 is out and N-1 in. */
 static void
 window_edge_seconds(void **state)
 {
 	unsigned char s[SECRET_LEN];
 	char code[7];
 	long long step;
+	int rc = -1, tries;
 
 	(void)state;
 	if (!clock_faked())
 		skip();
+	/* one second is short on a busy machine: if the step changed
+	 * during the login, the module may have seen either; again */
+	for (tries = 0; tries < 5; tries++) {
+		totp_user("ttwin02", s, NULL);
+		clock_at_second(29);
+		step = totp_step_now();
+		rc = login_code("idp_w1", "ttwin02",
+		    totp_code(s, SECRET_LEN, step - 1, code));
+		if (totp_step_now() == step)
+			break;
+		print_message("# step changed during the login: again\n");
+	}
+	assert_pam(rc, PAM_SUCCESS);
+	clock_at_second(0);
 	totp_user("ttwin02", s, NULL);
-	clock_at_second(29);
 	step = totp_step_now();
 	assert_pam(login_code("idp_w1", "ttwin02",
+	    totp_code(s, SECRET_LEN, step - 2, code)), PAM_AUTH_ERR);
+	assert_pam(login_code("idp_w1", "ttwin02",
 	    totp_code(s, SECRET_LEN, step - 1, code)), PAM_SUCCESS);
-	clock_at_second(0);
-	assert_int_equal(totp_step_now(), step + 1);
-	totp_user("ttwin02", s, NULL);
-	assert_pam(login_code("idp_w1", "ttwin02",
-	    totp_code(s, SECRET_LEN, step - 1, code)), PAM_AUTH_ERR);
-	assert_pam(login_code("idp_w1", "ttwin02",
-	    totp_code(s, SECRET_LEN, step, code)), PAM_SUCCESS);
 }
 
 /* totp_window = 0: only the current step. */

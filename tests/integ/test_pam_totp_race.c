@@ -18,10 +18,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <sys/stat.h>
 #include <sys/wait.h>
 
-#include <ftw.h>
+#include <security/pam_appl.h>
 #include <unistd.h>
 
 #include "integ.h"
@@ -93,52 +92,25 @@ struct race {
 	double		 seconds;	/* gate to last result */
 };
 
-/* pam_wrapper sets up its own /tmp/pam.? directory in each process at
- * its first pam_start, choosing a free name with lstat then mkdir: two
- * processes doing that at once can pick the same one (and the first to
- * exit removes it under the other).  So each process makes its own
- * before the next is forked. */
-static void
-pam_wrapper_warm_up(const char *service, int done)
-{
-	struct pam_conv conv = { chat_conv, NULL };
-	pam_handle_t *ph = NULL;
-
-	if (pam_start(service, "nobody", &conv, &ph) == PAM_SUCCESS)
-		pam_end(ph, PAM_SUCCESS);
-	if (write(done, "w", 1) != 1)
-		_exit(2);
-}
-
+/* One login from a child, straight from the service directory with
+ * pam_start_confdir rather than through pam_wrapper's pam_start: in a
+ * forked process pam_wrapper sets up a /tmp/pam.? directory of its own,
+ * choosing a free name with lstat then mkdir, and processes doing that at
+ * once (here or in other test runs) can pick the same one and remove it
+ * under each other. */
 static int
-remove_one(const char *path, const struct stat *sb, int flag,
-    struct FTW *ftw)
+race_login(const char *service, const char *id, struct chat *c)
 {
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
+	struct pam_conv conv = { chat_conv, c };
+	pam_handle_t *ph = NULL;
+	int rc;
 
-/* The /tmp/pam.? directory pam_wrapper made for this process, if its
- * pid file says so. */
-static void
-remove_pam_wrapper_dir(void)
-{
-	const char *dir = getenv("PAM_WRAPPER_RUNTIME_DIR");
-	char path[1024], pid[32] = "";
-	FILE *f;
-
-	if (dir == NULL || strncmp(dir, "/tmp/pam.", 9) != 0)
-		return;
-	snprintf(path, sizeof(path), "%s/pid", dir);
-	if ((f = fopen(path, "r")) == NULL)
-		return;
-	if (fgets(pid, sizeof(pid), f) == NULL)
-		pid[0] = '\0';
-	fclose(f);
-	if (strtol(pid, NULL, 10) == (long)getpid())
-		nftw(dir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+	if ((rc = pam_start_confdir(service, id, &conv,
+	    need_env("PAM_WRAPPER_SERVICE_DIR"), &ph)) != PAM_SUCCESS)
+		return rc;
+	rc = pam_authenticate(ph, 0);
+	pam_end(ph, rc);
+	return rc;
 }
 
 /* In the child: tries logins, the first held at the gate. */
@@ -156,7 +128,7 @@ child(const struct race *r, int n, int ready, int gate, int out)
 			c.ready_fd = ready;
 			c.go_fd = gate;
 		}
-		rc = pam_login(r->services[n % 2], r->id, &c, NULL);
+		rc = race_login(r->services[n % 2], r->id, &c);
 		t.sent++;
 		t.success += rc == PAM_SUCCESS;
 		t.refused += rc == PAM_AUTH_ERR;
@@ -165,12 +137,9 @@ child(const struct race *r, int n, int ready, int gate, int out)
 		t.locked += chat_said(&c, MSG_LOCKED);
 		chat_free(&c);
 	}
-	rc = write(out, &t, sizeof(t)) == (ssize_t)sizeof(t) ? 0 : 2;
 	/* _exit, not exit: no leak check of what this copy of the parent
-	 * holds (and pam_wrapper leaks when it sets up again); so its
-	 * directory is removed here, not by its destructor */
-	remove_pam_wrapper_dir();
-	_exit(rc);
+	 * holds, no atexit handler of the parent's run twice */
+	_exit(write(out, &t, sizeof(t)) == (ssize_t)sizeof(t) ? 0 : 2);
 }
 
 /* PROCS processes, all let go at once; their tallies summed in r. */
@@ -195,11 +164,8 @@ race(struct race *r)
 			close(gate[1]);
 			close(ready[0]);
 			close(out[0]);
-			pam_wrapper_warm_up(r->services[i % 2], ready[1]);
 			child(r, i, ready[1], gate[0], out[1]);
 		}
-		if (read(ready[0], &b, 1) != 1)
-			abort();
 	}
 	close(ready[1]);
 	close(gate[0]);
