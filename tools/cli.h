@@ -47,10 +47,12 @@ int	cli_admin_session(const struct cli *cli, const struct ids_conf *conf,
 void	cli_last_day(time_t deadline, const char *tz, char *buf, size_t len);
 
 int	cmd_init(struct cli *cli, int argc, char **argv);
+int	cmd_org(struct cli *cli, int argc, char **argv);
 int	cmd_passwd(struct cli *cli, int argc, char **argv);
 int	cmd_reissue(struct cli *cli, int argc, char **argv);
 int	cmd_sync(struct cli *cli, int argc, char **argv);
 int	cmd_totp(struct cli *cli, int argc, char **argv);
 int	cmd_unlock(struct cli *cli, int argc, char **argv);
+int	cmd_user(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -14,12 +14,14 @@ static const struct {
 } commands[] = {
 	{ "init", cmd_init, "init --admin ID [--bind-dn DN] "
 	    "[--bind-pw-file F]" },
+	{ "org", cmd_org, "org add ORG --seats N | show ORG | list" },
 	{ "passwd", cmd_passwd, "passwd [ID]" },
 	{ "reissue", cmd_reissue, "reissue ID [--password P | "
 	    "--password-file F | --ask-password] [--mail]" },
 	{ "sync", cmd_sync, "sync --once [--page-size N]" },
 	{ "totp", cmd_totp, "totp enable|enroll|reset|status ID" },
 	{ "unlock", cmd_unlock, "unlock ID" },
+	{ "user", cmd_user, "user add|show|search|modify|delete ..." },
 };
 
 static int

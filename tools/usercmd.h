@@ -1,0 +1,34 @@
+/* usercmd.h: what the `idportal user` and `idportal org` subcommands share:
+ * the attributes a user is shown with, one user printed (human or JSON),
+ * the checks on the values an admin types. */
+#ifndef IDPORTAL_USERCMD_H
+#define IDPORTAL_USERCMD_H
+
+#include <stdio.h>
+
+#include "cli.h"
+#include "dir.h"
+
+/* What `user show` and `user search` read, in the actor's session. */
+extern char *usercmd_attrs[];
+
+/* The ORG of a DN "uid=..,ou=people,o=ORG,..." (malloc'd), or NULL for a
+ * user outside any organization. */
+char	*usercmd_dn_org(const char *dn);
+/* Entry e (read through dir) as one JSON object, or as "key: value" lines
+ * for people.  Attributes the reader may not see come out as null / "-". */
+void	usercmd_print(const struct cli *cli, struct ids_dir *dir,
+	    LDAPMessage *e);
+/* "who" for messages: the --as ID, or the service account. */
+const char *usercmd_who(const struct cli *cli);
+/* Checks of typed values; each prints its one error line and returns
+ * EXIT_USAGE, or EXIT_OK. */
+int	usercmd_check_type(const char *type);
+int	usercmd_check_text(const char *what, const char *s, size_t max);
+int	usercmd_check_email(const char *email);
+int	usercmd_check_org(const char *org);
+
+int	user_show(struct cli *cli, int argc, char **argv);
+int	user_search(struct cli *cli, int argc, char **argv);
+
+#endif
