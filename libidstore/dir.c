@@ -354,6 +354,31 @@ ids_dir_modify(struct ids_dir *dir, const char *dn, LDAPMod **mods)
 }
 
 int
+ids_dir_modify_if(struct ids_dir *dir, const char *dn, LDAPMod **mods,
+    const char *assertion)
+{
+	struct berval value = { 0, NULL };
+	LDAPControl *ctrl = NULL, *ctrls[2] = { NULL, NULL };
+	int lrc, rc;
+
+	if ((rc = ids_dir_connect(dir)) != IDS_OK)
+		return rc;
+	dir->err[0] = '\0';
+	/* RFC 4528: the server applies the modify only if the entry still
+	 * matches, in the same operation */
+	if ((lrc = ldap_create_assertion_control_value(dir->ld,
+	    (char *)assertion, &value)) == LDAP_SUCCESS &&
+	    (lrc = ldap_control_create(LDAP_CONTROL_ASSERT, 1, &value, 1,
+	    &ctrl)) == LDAP_SUCCESS) {
+		ctrls[0] = ctrl;
+		lrc = ldap_modify_ext_s(dir->ld, dn, mods, ctrls, NULL);
+	}
+	ldap_control_free(ctrl);
+	ber_memfree(value.bv_val);
+	return lrc == LDAP_SUCCESS ? IDS_OK : failed(dir, lrc);
+}
+
+int
 ids_dir_delete(struct ids_dir *dir, const char *dn)
 {
 	int lrc, rc;

@@ -54,6 +54,10 @@ int	ids_dir_search(struct ids_dir *dir, const char *base, int scope,
 int	ids_dir_add(struct ids_dir *dir, const char *dn, LDAPMod **mods);
 int	ids_dir_modify(struct ids_dir *dir, const char *dn, LDAPMod **mods);
 int	ids_dir_delete(struct ids_dir *dir, const char *dn);
+/* Modify dn only if it still matches the filter assertion (RFC 4528), in
+ * the same operation; IDS_ECHANGED if it no longer does. */
+int	ids_dir_modify_if(struct ids_dir *dir, const char *dn, LDAPMod **mods,
+	    const char *assertion);
 /* Add delta to an INTEGER attribute with Modify-Increment (RFC 4525);
  * *before gets the value it had, read in the same operation (pre-read
  * control, RFC 4527).  before may be NULL. */

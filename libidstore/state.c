@@ -178,8 +178,10 @@ ids_state_locked(const struct ids_state *st, long lockout_duration,
 	    lockout_duration;
 }
 
-int
-ids_state_modify(struct ids_dir *dir, const char *user_dn, struct ids_mods *m)
+/* Apply m to cn=state, only while it is not locked when unlocked is set. */
+static int
+modify(struct ids_dir *dir, const char *user_dn, struct ids_mods *m,
+    int unlocked)
 {
 	char *dn = NULL;
 	int rc;
@@ -187,10 +189,19 @@ ids_state_modify(struct ids_dir *dir, const char *user_dn, struct ids_mods *m)
 	if (ids_mods_get(m) == NULL ||
 	    ids_dn(&dn, "cn=state,%D", user_dn) != IDS_OK)
 		rc = IDS_ENOMEM;
+	else if (unlocked)
+		rc = ids_dir_modify_if(dir, dn, ids_mods_get(m),
+		    "(!(idpLockTime=*))");
 	else
 		rc = ids_dir_modify(dir, dn, ids_mods_get(m));
 	free(dn);
 	return rc;
+}
+
+int
+ids_state_modify(struct ids_dir *dir, const char *user_dn, struct ids_mods *m)
+{
+	return modify(dir, user_dn, m, 0);
 }
 
 int
@@ -276,7 +287,9 @@ ids_state_swap_step(struct ids_dir *dir, const char *user_dn, uint64_t old,
 	 * delete fails and the code is a replay */
 	ids_mods_add(m, LDAP_MOD_DELETE, "idpTotpLastStep", from, NULL);
 	ids_mods_add(m, LDAP_MOD_ADD, "idpTotpLastStep", to, NULL);
-	rc = ids_state_modify(dir, user_dn, m);
+	/* and only while unlocked: a lock set by another login after this
+	 * one read the state still stops this code */
+	rc = modify(dir, user_dn, m, 1);
 	ids_mods_free(m);
 	return rc;
 }
@@ -291,7 +304,7 @@ ids_state_use_recovery(struct ids_dir *dir, const char *user_dn,
 	if (ids_mods_new(&m) != 0)
 		return IDS_ENOMEM;
 	ids_mods_add(m, LDAP_MOD_DELETE, "idpRecoveryCode", stored, NULL);
-	rc = ids_state_modify(dir, user_dn, m);
+	rc = modify(dir, user_dn, m, 1);
 	ids_mods_free(m);
 	return rc;
 }

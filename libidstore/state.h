@@ -53,12 +53,14 @@ int	ids_state_lock(struct ids_dir *dir, const char *user_dn, time_t now,
 /* Unlock: no lock time or reason, both counters 0. */
 int	ids_state_unlock(struct ids_dir *dir, const char *user_dn);
 /* Move idpTotpLastStep from old to new in one modify (delete the old
- * value, add the new): if another host moved it first, the delete fails
- * and this returns IDS_ECHANGED: the code was a replay. */
+ * value, add the new), asserting the entry has no lock time (RFC 4528):
+ * if another host moved the step first, or locked the account since it
+ * was read, this returns IDS_ECHANGED: the code does not count. */
 int	ids_state_swap_step(struct ids_dir *dir, const char *user_dn,
 	    uint64_t old, uint64_t new);
-/* Use up one recovery code: delete exactly the stored hash value; a second
- * use (here or on another host) finds it gone: IDS_ECHANGED. */
+/* Use up one recovery code: delete exactly the stored hash value, while
+ * unlocked; a second use (here or on another host) finds it gone, and a
+ * lock set meanwhile stops it: IDS_ECHANGED. */
 int	ids_state_use_recovery(struct ids_dir *dir, const char *user_dn,
 	    const char *stored);
 

@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include <libpamtest.h>
+#include <sys/wait.h>
+
 #include <time.h>
 #include <unistd.h>
 
@@ -453,6 +455,51 @@ unlock_lets_in(void **state)
 	    totp_code(s, SECRET_LEN, totp_step_now(), code)), PAM_SUCCESS);
 }
 
+/* A login already past its password when another login locks the
+ * account: its right code is refused (the step moves only while no lock
+ * time is set, RFC 4528 assertion), and nothing is used up. */
+static void
+lock_while_at_code_prompt(void **state)
+{
+	unsigned char s[SECRET_LEN];
+	char code[7], byte;
+	int ready[2], go[2], status;
+	pid_t pid;
+	struct chat c;
+
+	(void)state;
+	replace_user("ttlkmid01", PW, "");
+	totp_activate("ttlkmid01", s, SECRET_LEN, 1, NULL, NULL);
+	totp_code(s, SECRET_LEN, totp_step_now(), code);
+	if (pipe(ready) == -1 || pipe(go) == -1)
+		fail_msg("pipe");
+	if ((pid = fork()) == 0) {
+		close(ready[0]);
+		close(go[1]);
+		chat_init(&c, PW, code, NULL);
+		c.ready_fd = ready[1];	/* tell the parent we wait at the */
+		c.go_fd = go[0];	/* code prompt, until it says go */
+		_exit(pam_login("idp_lock3", "ttlkmid01", &c, NULL) ==
+		    PAM_SUCCESS ? 0 : 1);
+	}
+	close(ready[1]);
+	close(go[0]);
+	assert_int_equal(read(ready[0], &byte, 1), 1);
+	/* the other login's lock, written while this one waits */
+	dir_modify("dn: %s\nchangetype: modify\nreplace: idpLockTime\n"
+	    "idpLockTime: 20260101000000Z\n-\nreplace: idpLockReason\n"
+	    "idpLockReason: too many wrong verification codes\n-",
+	    state_dn("ttlkmid01"));
+	close(go[1]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	close(ready[0]);
+	print_message("# right code answered after a lock set meanwhile: %s\n",
+	    WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "ACCEPTED" :
+	    "refused");
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	assert_int_equal(count("ttlkmid01", "idpTotpLastStep"), 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -467,6 +514,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup(code_lock_runs_out, steady),
 		cmocka_unit_test_setup(lock_without_duration_stays, steady),
 		cmocka_unit_test_setup(unlock_lets_in, steady),
+		cmocka_unit_test_setup(lock_while_at_code_prompt, steady),
 	};
 
 	(void)argc;
