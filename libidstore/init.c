@@ -163,6 +163,28 @@ out:
 	return rc;
 }
 
+/* The decoy counter of unknown-user logins (login.c). */
+static int
+ensure_unknown_logins(struct ids_dir *dir, struct ids_init_report *rep)
+{
+	struct ids_mods *m = NULL;
+	char *dn = NULL;
+	int rc = IDS_ENOMEM;
+
+	if (ids_mods_new(&m) != 0 || ids_dn(&dn, IDS_UNKNOWN_LOGINS_RDN ",%D",
+	    ids_dir_conf(dir)->base) != IDS_OK)
+		goto out;
+	ids_mods_add(m, LDAP_MOD_ADD, "objectClass", "top", "idpUserState",
+	    NULL);
+	ids_mods_add(m, LDAP_MOD_ADD, "cn", "unknown-logins", NULL);
+	ids_mods_add(m, LDAP_MOD_ADD, "idpPasswordFailures", "0", NULL);
+	rc = ensure(dir, rep, dn, m);
+out:
+	ids_mods_free(m);
+	free(dn);
+	return rc;
+}
+
 /* The cn value of a "cn=...,..." DN. */
 static int
 first_cn(const char *dnstr, char **out)
@@ -444,6 +466,7 @@ ids_init_directory(struct ids_dir *dir, const char *admin_id, time_t now,
 	    (rc = ensure_base(dir, rep)) != IDS_OK ||
 	    (rc = ensure_ous(dir, rep)) != IDS_OK ||
 	    (rc = ensure_counter(dir, rep)) != IDS_OK ||
+	    (rc = ensure_unknown_logins(dir, rep)) != IDS_OK ||
 	    (rc = ensure_service(dir, rep)) != IDS_OK ||
 	    (rc = ensure_admin(dir, rep, admin_id, now)) != IDS_OK) {
 		if (rep->detail[0] == '\0')

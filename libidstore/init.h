@@ -33,6 +33,9 @@ void	ids_init_report_clear(struct ids_init_report *rep);
 
 /* Where init puts things, for the other commands. */
 #define IDS_UID_COUNTER_RDN	"cn=uidnumber,ou=counters"
+/* Counts logins of unknown users: the write a wrong password costs, paid
+ * by an unknown user too, so the two take the same time. */
+#define IDS_UNKNOWN_LOGINS_RDN	"cn=unknown-logins,ou=counters"
 #define IDS_ADMINS_GROUP_RDN	"cn=idportal-admins,ou=groups"
 #define IDS_FIRST_UID		"10000"
 

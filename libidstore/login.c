@@ -1,6 +1,7 @@
 /* login.c: the password step of a login, the lock and the failure count. */
 #include "login.h"
 #include "filter.h"
+#include "init.h"
 #include "rc.h"
 
 #include <stdlib.h>
@@ -60,27 +61,38 @@ ids_login_close(struct ids_login *l)
 	free(l);
 }
 
-/* The unknown-user path costs what a known user's does: a state read on
- * the writer (of an entry that cannot exist) and a bind. */
+/* The unknown-user path costs what a known user's wrong password does: a
+ * state read on the writer (of an entry that cannot exist), a bind, and a
+ * counted failure (on the site's unknown-logins counter). */
 static int
 decoy(struct ids_login *l, const char *password)
 {
 	static char *none[] = { "1.1", NULL };
 	LDAPMessage *res = NULL;
-	char *dn = NULL;
+	char *dn = NULL, *counter = NULL;
 	int rc;
 
 	if ((rc = ids_dn(&dn, "uid=%s,ou=people,%D",
 	    "idportal-decoy-user-that-does-not-exist", l->conf->base)) !=
-	    IDS_OK)
-		return rc;
+	    IDS_OK || (rc = ids_dn(&counter, IDS_UNKNOWN_LOGINS_RDN ",%D",
+	    l->conf->base)) != IDS_OK)
+		goto out;
 	rc = ids_dir_search(l->writer, dn, LDAP_SCOPE_BASE,
 	    "(objectClass=*)", none, 1, &res);
-	ldap_msgfree(res);
 	if (rc == IDS_OK || rc == IDS_ENOTFOUND)
 		rc = ids_dir_check_password(l->reader, dn, password);
+	if (rc == IDS_OK || rc == IDS_EBADCRED) {
+		/* a directory made before this counter existed: no matter */
+		if (*password != '\0')
+			(void)ids_dir_increment(l->writer, counter,
+			    "idpPasswordFailures", 1, NULL);
+		rc = IDS_ENOUSER;
+	}
+out:
+	ldap_msgfree(res);
+	free(counter);
 	free(dn);
-	return rc == IDS_OK || rc == IDS_EBADCRED ? IDS_ENOUSER : rc;
+	return rc;
 }
 
 /* A wrong password: count it where every host counts, lock at the limit. */

@@ -233,6 +233,8 @@ done
 counter_dn=cn=uidnumber,ou=counters,$base
 check "the uid counter, with idpNextUidNumber" \
     grep -Eqx '[0-9]+' <<< "$(value_of "$a" "$counter_dn" idpNextUidNumber)"
+check "the unknown-logins counter, at 0" attr_is "$a" \
+    "cn=unknown-logins,ou=counters,$base" idpPasswordFailures 0
 check "the service account at bind_dn" has_entry "$a" "$svc_dn"
 check "the admin, uid=$admin,ou=people" has_entry "$a" "$admin_dn"
 check "... uid is exactly $admin" attr_is "$a" "$admin_dn" uid "$admin"
