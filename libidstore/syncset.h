@@ -73,4 +73,21 @@ int	ids_syncset_write(struct ids_syncset *set, const char *path,
 	    time_t now, struct ids_syncset_stats *stats, char *err,
 	    size_t errlen);
 
+/* --- resume state for `sync --daemon` (syncset_state.c) --- */
+
+/* Save the set and the RFC 4533 cookie it is current to (cookie may be
+ * NULL) to path, atomically (temporary file, fsync, rename).  IDS_OK,
+ * IDS_ESYS, IDS_EINVAL; err says why. */
+int	ids_syncset_save(struct ids_syncset *set, const char *path,
+	    const struct berval *cookie, char *err, size_t errlen);
+/* Fill an empty set from path; *cookie gets a malloc'd copy of the saved
+ * cookie (bv_val NULL if none).  IDS_OK, IDS_ENOTFOUND (no file),
+ * IDS_EINVAL (not a state file, or damaged: the set stays empty),
+ * IDS_ESYS, IDS_ENOMEM. */
+int	ids_syncset_load(struct ids_syncset *set, const char *path,
+	    struct berval *cookie);
+/* Forget every entry whose key keep() refuses; returns how many. */
+size_t	ids_syncset_retain(struct ids_syncset *set,
+	    int (*keep)(void *arg, const char *key), void *arg);
+
 #endif

@@ -18,7 +18,8 @@ static const struct {
 	{ "passwd", cmd_passwd, "passwd [ID]" },
 	{ "reissue", cmd_reissue, "reissue ID [--password P | "
 	    "--password-file F | --ask-password] [--mail]" },
-	{ "sync", cmd_sync, "sync --once [--page-size N]" },
+	{ "sync", cmd_sync, "sync --once|--daemon [--page-size N] "
+	    "[--interval S]" },
 	{ "totp", cmd_totp, "totp enable|enroll|reset|status ID" },
 	{ "unlock", cmd_unlock, "unlock ID" },
 	{ "user", cmd_user, "user add|show|search|modify|delete ..." },
