@@ -16,18 +16,8 @@ work=$(mktemp -d /tmp/cli-passwd.XXXXXX) || exit 1
 trap 'ldapdelete -Q -Y EXTERNAL -H "$IDS_LDAPI_URI" -r \
     "uid=clipw001,ou=people,$IDS_BASE" >/dev/null 2>&1; rm -rf -- "$work"' EXIT
 
-n=0
-check() {
-	local desc=$1
-	shift
-	n=$((n + 1))
-	if "$@" > "$work/out" 2>&1; then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		sed 's/^/# /' "$work/out"
-	fi
-}
+# check, not, bail, and the counters n and fails
+. "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
 
 ldapadd -Q -Y EXTERNAL -H "$IDS_LDAPI_URI" >/dev/null <<LDIF
 dn: uid=clipw001,ou=people,$IDS_BASE
@@ -47,9 +37,6 @@ LDIF
 ldappasswd -Q -Y EXTERNAL -H "$IDS_LDAPI_URI" -s "$old" \
     "uid=clipw001,ou=people,$IDS_BASE"
 
-not() {
-	! "$@"
-}
 said() {	# said TEXT: the last session printed it
 	grep -q -- "$1" "$work/session"
 }

@@ -19,10 +19,8 @@ idportal=${IDPORTAL:-$build/idportal}
 module=$build/pam_idportal.so
 export PATH=$PATH:/usr/sbin:/sbin
 
-bail() {
-	echo "Bail out! $*"
-	exit 1
-}
+# check, not, bail, and the counters n and fails
+. "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
 for v in IDPORTAL_CONF IDS_ENV_DIR IDS_LDAPI_URI IDS_BASE; do
 	[ -n "${!v:-}" ] || bail "$v is not set (run from tests/run-tests)"
 done
@@ -73,23 +71,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
-n=0
-fails=0
-check() {	# check DESCRIPTION COMMAND...: ok if COMMAND succeeds
-	local desc=$1
-	shift
-	n=$((n + 1))
-	if "$@" > "$work/check.out" 2>&1; then
-		echo "ok $n - $desc"
-	else
-		fails=$((fails + 1))
-		echo "not ok $n - $desc"
-		sed 's/^/# /' "$work/check.out"
-	fi
-}
-not() {
-	! "$@"
-}
 
 # --- the directory, as root over ldapi ---------------------------------------
 search() {	# search BASE SCOPE [ATTRS...]: unwrapped LDIF

@@ -33,27 +33,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
-n=0
-fails=0
-check() {	# check DESCRIPTION COMMAND...: ok if COMMAND succeeds
-	local desc=$1
-	shift
-	n=$((n + 1))
-	if "$@" > "$work/check.out" 2>&1; then
-		echo "ok $n - $desc"
-	else
-		fails=$((fails + 1))
-		echo "not ok $n - $desc"
-		sed 's/^/# /' "$work/check.out"
-	fi
-}
-bail() {
-	echo "Bail out! $*"
-	exit 1
-}
-not() {
-	! "$@"
-}
+# check, not, bail, and the counters n and fails
+. "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
 
 # An empty directory (no base entry, no init) in $work/NAME.
 start_env() {

@@ -27,18 +27,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-n=0
-check() {	# check DESCRIPTION COMMAND...
-	local desc=$1
-	shift
-	n=$((n + 1))
-	if "$@" > "$work/out" 2>&1; then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		sed 's/^/# /' "$work/out"
-	fi
-}
+# check, not, bail, and the counters n and fails
+. "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
 
 user() {	# user ID PARENT [ROLE]
 	printf 'dn: uid=%s,%s\nobjectClass: inetOrgPerson\n' "$1" "$2"

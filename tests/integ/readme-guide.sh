@@ -30,27 +30,8 @@ admin=alice01
 root_env=(env -i HOME=/root LOGNAME=root USER=root SHELL=/bin/bash
     TERM=dumb PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
 
-n=0
-fails=0
-check() {	# check DESCRIPTION COMMAND...: ok if COMMAND succeeds
-	local desc=$1
-	shift
-	n=$((n + 1))
-	if "$@" > "$work/check.out" 2>&1; then
-		echo "ok $n - $desc"
-	else
-		fails=$((fails + 1))
-		echo "not ok $n - $desc"
-		sed 's/^/# /' "$work/check.out"
-	fi
-}
-bail() {
-	echo "Bail out! $*"
-	exit 1
-}
-not() {
-	! "$@"
-}
+# check, not, bail, and the counters n and fails
+. "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
 
 # What the guide may touch on the host, to compare before and after.
 fingerprint() {
