@@ -76,7 +76,10 @@ store(struct ids_dir *dir, const char *user_dn, const unsigned char *blob,
 		goto out;
 	memcpy(all, list, n * sizeof(*all));
 	all[n] = &secret;
-	rc = ids_dir_modify(dir, dn, all);
+	/* only while unlocked and not already active: a lock or another
+	 * enrollment since this one began wins */
+	rc = ids_dir_modify_if(dir, dn, all,
+	    "(&(!(idpLockTime=*))(!(idpTotpState=active)))");
 out:
 	free(all);
 	ids_mods_free(m);

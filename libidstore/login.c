@@ -3,6 +3,7 @@
 #include "filter.h"
 #include "init.h"
 #include "rc.h"
+#include "seat.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -145,10 +146,13 @@ ids_login_password(struct ids_login *l, const char *id,
 	if (rc != IDS_OK)
 		return rc;
 	/* a write only when there is something to reset */
-	if (l->state.password_failures != 0)
-		rc = ids_state_reset(l->writer, user->dn,
-		    "idpPasswordFailures");
-	return rc;
+	if (l->state.password_failures != 0 &&
+	    (rc = ids_state_reset(l->writer, user->dn,
+	    "idpPasswordFailures")) != IDS_OK)
+		return rc;
+	/* A disabled or pending account is refused here too, not only at
+	 * the account step: some stacks never call it (pam_permit). */
+	return ids_user_account(user, now);
 }
 
 /* Is the user a member (memberUid) of the posixGroup named group? */
@@ -210,8 +214,9 @@ ids_login_account(struct ids_login *l, const char *id, time_t now)
 	if ((rc = ids_state_read(l->writer, l->user->dn, &l->state)) != IDS_OK)
 		return rc;
 	l->have_state = 1;
-	return ids_state_locked(&l->state, l->conf->lockout_duration, now) ?
-	    IDS_ELOCKED : IDS_OK;
+	if (ids_state_locked(&l->state, l->conf->lockout_duration, now))
+		return IDS_ELOCKED;
+	return ids_seat_check(l->reader, l->conf, l->user);
 }
 
 const char *

@@ -50,7 +50,8 @@ int	ids_login_password(struct ids_login *login, const char *id,
 int	ids_login_next(struct ids_login *login, int *next);
 /* The account step (no password): find id and say whether it may log
  * in at now: IDS_OK (login->user set), IDS_ENOUSER, IDS_EDISABLED,
- * IDS_EEXPIRED, IDS_ELOCKED, or a connection error. */
+ * IDS_EEXPIRED, IDS_ELOCKED, IDS_ENOSEAT (seat.h), or a connection
+ * error. */
 int	ids_login_account(struct ids_login *login, const char *id, time_t now);
 /* What went wrong in the directory, for the log. */
 const char *ids_login_error(const struct ids_login *login);

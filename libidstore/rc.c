@@ -27,6 +27,7 @@ static const struct {
 	{ IDS_ESYS, "IDS_ESYS", "system error" },
 	{ IDS_EDISABLED, "IDS_EDISABLED", "account disabled" },
 	{ IDS_ECHANGED, "IDS_ECHANGED", "changed by another host first" },
+	{ IDS_ENOSEAT, "IDS_ENOSEAT", "not linked to a license seat" },
 };
 
 static size_t

@@ -23,6 +23,7 @@ enum ids_rc {
 	IDS_ESYS = -15,		/* system call failed (file, random, clock) */
 	IDS_EDISABLED = -16,	/* account disabled or not allowed */
 	IDS_ECHANGED = -17,	/* another host changed it first (lost a CAS) */
+	IDS_ENOSEAT = -18,	/* not linked to a license seat (SPEC 3) */
 };
 
 /* A short sentence for people: "no directory server answered". */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int
 ids_state_ensure(struct ids_dir *dir, const char *user_dn, int *created)
@@ -48,7 +49,12 @@ ids_state_reset_password_failures(struct ids_dir *dir, const char *user_dn)
 {
 	int rc;
 
-	if ((rc = ids_state_ensure(dir, user_dn, NULL)) != IDS_OK)
+	/* Made when missing, by whoever may (an org admin may not: then
+	 * there are no failures to reset, and the next login makes it). */
+	rc = ids_state_ensure(dir, user_dn, NULL);
+	if (rc == IDS_EPERM)
+		return IDS_OK;
+	if (rc != IDS_OK)
 		return rc;
 	return ids_state_reset(dir, user_dn, "idpPasswordFailures");
 }
@@ -131,15 +137,17 @@ ids_state_read(struct ids_dir *dir, const char *user_dn,
 	memset(st, 0, sizeof(*st));
 	if ((rc = ids_dn(&dn, "cn=state,%D", user_dn)) != IDS_OK)
 		return rc;
-	rc = ids_dir_search(dir, dn, LDAP_SCOPE_BASE, "(objectClass=*)",
-	    attrs, 1, &res);
+	/* Only a real state entry counts: anything else at that DN (planted
+	 * by a host or an admin) reads as missing, then fails to be made. */
+	rc = ids_dir_search(dir, dn, LDAP_SCOPE_BASE,
+	    "(objectClass=idpUserState)", attrs, 1, &res);
 	if (rc == IDS_ENOTFOUND) {
 		/* made with the user normally; a host mends a missing one */
 		ldap_msgfree(res);
 		res = NULL;
 		if ((rc = ids_state_ensure(dir, user_dn, NULL)) != IDS_OK ||
 		    (rc = ids_dir_search(dir, dn, LDAP_SCOPE_BASE,
-		    "(objectClass=*)", attrs, 1, &res)) != IDS_OK)
+		    "(objectClass=idpUserState)", attrs, 1, &res)) != IDS_OK)
 			goto out;
 	} else if (rc != IDS_OK) {
 		goto out;
@@ -159,7 +167,16 @@ ids_state_read(struct ids_dir *dir, const char *user_dn,
 	if (when[0] != '\0' && ids_gentime_parse(when, &st->lock_time) !=
 	    IDS_OK)
 		st->lock_time = 1;
-	rc = secrets(dir, e, st);
+	if ((rc = secrets(dir, e, st)) != IDS_OK)
+		goto out;
+	/* Fail closed: a state we do not know, or a secret with no state
+	 * (the attribute deleted to skip the code), refuses the login.  No
+	 * state and no secret is "none", as entries made before it existed. */
+	if (!(st->totp_state[0] == '\0' && st->totp_secret == NULL) &&
+	    strcasecmp(st->totp_state, "none") != 0 &&
+	    strcasecmp(st->totp_state, "pending") != 0 &&
+	    strcasecmp(st->totp_state, "active") != 0)
+		rc = IDS_EDIR;
 out:
 	if (rc != IDS_OK)
 		ids_state_clear(st);

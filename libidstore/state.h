@@ -69,8 +69,8 @@ int	ids_state_use_recovery(struct ids_dir *dir, const char *user_dn,
  * be NULL) says whether it was made now. */
 int	ids_state_ensure(struct ids_dir *dir, const char *user_dn,
 	    int *created);
-/* Put the password-failure counter back to 0 (creating the entry if
- * missing). */
+/* Put the password-failure counter back to 0, making the entry when
+ * missing if this identity may (org admins may not: then nothing). */
 int	ids_state_reset_password_failures(struct ids_dir *dir,
 	    const char *user_dn);
 

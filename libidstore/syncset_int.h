@@ -33,6 +33,7 @@ struct sync_entry {
 	char		*shell;
 	char		**members;	/* groups: memberUid values */
 	size_t		 nmembers;
+	int		 placed;	/* where idportal keeps its kind */
 };
 
 struct ids_syncset {

@@ -72,6 +72,8 @@ parse_id(const char *s, uint32_t *out)
 
 #define BV(s)	(&(struct berval){ sizeof(s) - 1, (char *)(s) })
 
+#define IDS_MIN_ID	1000	/* below: the host's own system ids */
+
 /* Does rdn have one attribute, of type type (and value value, without
  * case, when value is not NULL)? */
 static int
@@ -140,13 +142,22 @@ place(struct ids_syncset *set, const char *dnstr,
 		x->name = bvdup(&dn[0][0]->la_value, &nomem);
 	if (x->kind == SYNC_USER && n == set->nbase + 3 &&
 	    rdn_is(dn[1], BV("ou"), BV("people")) &&
-	    rdn_is(dn[2], BV("o"), NULL) && under_base(set, dn, n))
+	    rdn_is(dn[2], BV("o"), NULL) && under_base(set, dn, n)) {
 		x->org = lower(&dn[2][0]->la_value, &nomem);
+		x->placed = 1;
+	}
 	if (x->kind == SYNC_GROUP && n == set->nbase + 2 &&
 	    rdn_is(dn[1], BV("o"), NULL) &&
 	    rdn_is(dn[0], BV("cn"), &dn[1][0]->la_value) &&
-	    under_base(set, dn, n))
+	    under_base(set, dn, n)) {
 		x->org = lower(&dn[1][0]->la_value, &nomem);
+		x->placed = 1;
+	}
+	/* and the top-level homes: uid=..,ou=people / cn=..,ou=groups */
+	if (n == set->nbase + 2 && under_base(set, dn, n) &&
+	    rdn_is(dn[1], BV("ou"), x->kind == SYNC_USER ? BV("people") :
+	    BV("groups")))
+		x->placed = 1;
 	ldap_dnfree(dn);
 	return nomem ? IDS_ENOMEM : IDS_OK;
 }
@@ -282,6 +293,16 @@ sync_parse(struct ids_syncset *set, LDAP *ld, LDAPMessage *e,
 	}
 	why = x->kind == SYNC_USER ? parse_user(ld, e, x, &nomem) :
 	    parse_group(set, ld, e, x, &nomem);
+	/* Every host gives these names and numbers to its processes: only
+	 * from the places idportal keeps them (an entry planted elsewhere,
+	 * e.g. a posixGroup at cn=state, never counts), and never a system
+	 * id (gid 27 is sudo on Debian). */
+	if (why == NULL && !x->placed)
+		why = "not under ou=people / ou=groups / o=ORG where idportal "
+		    "keeps users and groups";
+	if (why == NULL && (x->id < IDS_MIN_ID ||
+	    (x->kind == SYNC_USER && x->gid < IDS_MIN_ID)))
+		why = "uidNumber or gidNumber below 1000 (system ids)";
 	if (nomem) {
 		sync_entry_free(x);
 		return IDS_ENOMEM;

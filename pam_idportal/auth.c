@@ -71,6 +71,7 @@ acct_rc_to_pam(int rc)
 	case IDS_EEXPIRED:
 	case IDS_EDISABLED:
 	case IDS_ELOCKED:
+	case IDS_ENOSEAT:
 		return PAM_PERM_DENIED;
 	case IDS_ENOMEM:
 		return PAM_BUF_ERR;

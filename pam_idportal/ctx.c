@@ -99,6 +99,7 @@ result_name(int rc)
 	case IDS_EEXPIRED: return "temp_password_expired";
 	case IDS_EDISABLED: return "disabled";
 	case IDS_ELOCKED: return "locked";
+	case IDS_ENOSEAT: return "no_seat";
 	case IDS_EINVAL: return "refused";
 	case IDS_ECONF: return "config_error";
 	default: return "directory_error";
@@ -136,6 +137,9 @@ mod_report(struct mod_ctx *ctx, const char *step, int rc)
 		break;
 	case IDS_ELOCKED:
 		mod_say(ctx, PAM_ERROR_MSG, MSG_LOCKED);
+		break;
+	case IDS_ENOSEAT:
+		mod_say(ctx, PAM_ERROR_MSG, MSG_NOSEAT);
 		break;
 	}
 	ids_log(&ctx->log, prio, "%s user=%s rhost=%s result=%s", step, who,

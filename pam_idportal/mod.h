@@ -27,6 +27,8 @@
 #define MSG_MISMATCH	"The two new passwords do not match."
 #define MSG_SAME	"The new password must differ from the current one."
 #define MSG_CHANGED	"Your password has been changed."
+#define MSG_NOSEAT	"Your account is not linked to a license seat. " \
+			"Contact your administrator."
 #define MSG_LOCKED	"Your account is locked. Contact your administrator."
 
 /* The password auth accepted, kept (wiped at pam_end) only when it is a

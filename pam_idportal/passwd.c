@@ -2,6 +2,7 @@
  * right after login, and a user's own change through passwd(1). */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <syslog.h>
 
 #include "mod.h"
@@ -26,8 +27,14 @@ current_password(struct mod_ctx *ctx, const struct ids_user *user,
 		return (*out = strdup(kept)) != NULL ? IDS_OK : IDS_ENOMEM;
 	if ((rc = mod_ask(ctx, "Current password: ", out)) != IDS_OK)
 		return rc;
-	if ((rc = ids_dir_check_password(ctx->dir, user->dn, *out)) !=
-	    IDS_OK) {
+	/* The password step of a login: the lock, the shared failure count
+	 * and the account's state apply here as at login. */
+	(void)user;
+	if ((rc = ids_login_open(ctx->conf, &ctx->log, &ctx->login)) ==
+	    IDS_OK)
+		rc = ids_login_password(ctx->login, ctx->user, *out,
+		    time(NULL));
+	if (rc != IDS_OK) {
 		ids_free_secret(*out);
 		*out = NULL;
 	}
@@ -128,6 +135,9 @@ passwd_rc_to_pam(int rc)
 	case IDS_ENOUSER:
 		return PAM_USER_UNKNOWN;
 	case IDS_EBADCRED:
+	case IDS_ELOCKED:
+	case IDS_EDISABLED:
+	case IDS_EEXPIRED:
 		return PAM_AUTH_ERR;
 	case IDS_EINVAL:
 	case IDS_EPERM:

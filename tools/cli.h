@@ -50,6 +50,7 @@ int	cmd_init(struct cli *cli, int argc, char **argv);
 int	cmd_org(struct cli *cli, int argc, char **argv);
 int	cmd_passwd(struct cli *cli, int argc, char **argv);
 int	cmd_reissue(struct cli *cli, int argc, char **argv);
+int	cmd_seat(struct cli *cli, int argc, char **argv);
 int	cmd_sync(struct cli *cli, int argc, char **argv);
 int	cmd_totp(struct cli *cli, int argc, char **argv);
 int	cmd_unlock(struct cli *cli, int argc, char **argv);

@@ -143,6 +143,14 @@ cmd_reissue(struct cli *cli, int argc, char **argv)
 		    ids_dir_error(finder) : ids_strerror(rc));
 		goto out;
 	}
+	/* A user may set their own password (passwd), but not its
+	 * temporary flag: a self-reissue would change the password and then
+	 * fail, leaving it changed. */
+	if (cli->as != NULL && strcmp(cli->as, user->id) == 0) {
+		code = fail(EXIT_DENIED, "you cannot reissue your own password; "
+		    "change it with idportal passwd");
+		goto out;
+	}
 	if ((code = cli_admin_session(cli, conf, &admin)) != EXIT_OK ||
 	    (code = choose_password(conf, given, file, ask, user->id, &pw)) !=
 	    EXIT_OK)

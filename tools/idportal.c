@@ -18,6 +18,8 @@ static const struct {
 	{ "passwd", cmd_passwd, "passwd [ID]" },
 	{ "reissue", cmd_reissue, "reissue ID [--password P | "
 	    "--password-file F | --ask-password] [--mail]" },
+	{ "seat", cmd_seat, "seat list [ORG] | link CODE ID | unlink CODE "
+	    "| add ORG CODE" },
 	{ "sync", cmd_sync, "sync --once|--daemon [--page-size N] "
 	    "[--interval S]" },
 	{ "totp", cmd_totp, "totp enable|enroll|reset|status ID" },

@@ -281,4 +281,36 @@ reader() {
 check "... a process that forked and threaded meanwhile never missed" \
     reader
 sed 's/^/# /' "$work/reader.out"
+# Groups planted outside idportal's places, or with a system gid, never
+# reach the hosts: a posixGroup at cn=...,ou=people (where a state entry
+# could be replaced by one) and one in ou=groups with gid 27 (sudo).
+ldapadd -Q -Y EXTERNAL -H "$IDS_LDAPI_URI" > /dev/null <<LDIF
+dn: cn=nssplant1,ou=people,$base
+objectClass: posixGroup
+cn: nssplant1
+gidNumber: 41900
+memberUid: nssuser1
+
+dn: cn=nssplant2,ou=groups,$base
+objectClass: posixGroup
+cn: nssplant2
+gidNumber: 27
+memberUid: nssuser1
+LDIF
+not() {
+	! "$@"
+}
+check "sync --once with planted groups" sync_once
+check "a posixGroup outside ou=groups / o=ORG is not served" \
+    not nw getent group nssplant1
+check "a posixGroup with a system gid (27) is not served" \
+    not nw getent group 27
+not_in_sudo() {	# nssuser1 resolves, and 27 is not among its groups
+	local gids
+	gids=$(nw id -G nssuser1) && [ -n "$gids" ] &&
+	    ! tr ' ' '\n' <<< "$gids" | grep -qx 27
+}
+check "... and the user is not made a member of it" not_in_sudo
+ldapdelete -Q -Y EXTERNAL -H "$IDS_LDAPI_URI" \
+    "cn=nssplant1,ou=people,$base" "cn=nssplant2,ou=groups,$base"
 echo "1..$n"

@@ -97,10 +97,61 @@ check "org admin, another org admin of the same org: refused (exit 4)" \
     reissue oaorgad1 oaorgad2 4
 check "org admin, themselves: refused (exit 4)" \
     reissue oaorgad1 oaorgad1 4
+check "... and their own password is unchanged" \
+    env LDAPTLS_CACERT="$IDS_CA_FILE" ldapwhoami -x -ZZ -H "$IDS_URI" \
+    -D "uid=oaorgad1,ou=people,o=oascope1,$base" -y "$work/pw"
 check "a plain user of the org: refused (exit 4)" \
     reissue oaplain1 oamember 4
 check "top-level admin reissues for an org admin" \
     reissue oaadmin1 oaorgad2 0
 check "top-level admin reissues for any org's user" \
     reissue oaadmin1 oaother1 0
+
+# What an org admin may do to their users' login state, straight at the
+# directory (the shipped ACLs), beyond what the commands do.
+oa=(-x -ZZ -H "$IDS_URI" -D "uid=oaorgad1,ou=people,o=oascope1,$base"
+    -y "$work/pw")
+member_state="cn=state,uid=oamember,ou=people,o=oascope1,$base"
+ldapadd -Q -Y EXTERNAL -H "$IDS_LDAPI_URI" > /dev/null <<LDIF
+dn: $member_state
+objectClass: idpUserState
+cn: state
+idpPasswordFailures: 2
+idpTotpFailures: 0
+idpTotpLastStep: 0
+idpTotpState: active
+idpTotpSecret:: c2VhbGVkLXNlY3JldA==
+LDIF
+export LDAPTLS_CACERT=$IDS_CA_FILE
+check "org admin resets a counter of their user" \
+    ldapmodify "${oa[@]}" <<< "dn: $member_state
+changetype: modify
+replace: idpPasswordFailures
+idpPasswordFailures: 0"
+check "org admin cannot delete their user's state entry" \
+    not ldapdelete "${oa[@]}" "$member_state"
+check "org admin cannot add an entry under their user" \
+    not ldapadd "${oa[@]}" <<< "dn: cn=x,uid=oamember,ou=people,o=oascope1,$base
+objectClass: posixGroup
+cn: x
+gidNumber: 27"
+check "org admin cannot change the state entry's objectClass" \
+    not ldapmodify "${oa[@]}" <<< "dn: $member_state
+changetype: modify
+add: objectClass
+objectClass: posixGroup
+-
+add: gidNumber
+gidNumber: 27"
+secret_seen() {
+	ldapsearch -LLL "${oa[@]}" -b "$member_state" -s base idpTotpSecret |
+	    grep -qi '^idpTotpSecret'
+}
+check "org admin cannot read their user's sealed TOTP secret" \
+    not secret_seen
+check "org admin cannot make a user of their org an org admin" \
+    not ldapmodify "${oa[@]}" <<< "dn: uid=oamember,ou=people,o=oascope1,$base
+changetype: modify
+replace: idpRole
+idpRole: orgadmin"
 echo "1..$n"

@@ -208,6 +208,9 @@ wrong_current_password_changes_nothing(void **state)
 	    NULL });
 	assert_int_equal(run_pamtest("idp", "selfbad01", &t.conv, steps, NULL),
 	    PAMTEST_ERR_OK);
+	/* counted like a wrong password at login (the shared lock applies) */
+	assert_int_equal(dir_number(state_dn("selfbad01"),
+	    "idpPasswordFailures"), 1);
 	assert_int_equal(login("selfbad01", NEW_PW, PAM_SUCCESS, PAM_SUCCESS),
 	    PAMTEST_ERR_OK);
 }
