@@ -296,6 +296,9 @@ printf '%s\n' "auth required $module config=$conf" \
 pam_login() {
 	local pre=() preload=libpam_wrapper.so
 	if [ "$1" = --at ]; then
+		# not run in an ASan build: it would hang (check_faked skips
+		# the checks of it)
+		[ -z "$asan_rt" ] || return 0
 		pre=(env TZ=UTC "FAKETIME=$2" FAKETIME_DONT_FAKE_MONOTONIC=1)
 		preload="$libfaketime $preload"
 		shift 2
