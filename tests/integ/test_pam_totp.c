@@ -26,6 +26,20 @@
 #define SECRET_LEN	INTEG_TOTP_SECRET_LEN
 #define NOT_OPEN	"the stored TOTP secret does not open"
 
+/* attr of dn has the value want (the copy is freed either way). */
+static void
+assert_value(const char *dn, const char *attr, const char *want)
+{
+	char *v = dir_value(dn, attr, NULL);
+	int same = v != NULL && strcmp(v, want) == 0;
+
+	if (!same)
+		print_message("# %s: %s is %s, want %s\n", dn, attr,
+		    v != NULL ? v : "(none)", want);
+	free(v);
+	assert_true(same);
+}
+
 static char other_key[1024], open_key[1024];
 
 static void
@@ -434,7 +448,7 @@ recovery_code_once(void **state)
 	assert_pam(login_code("idp", "ttrecov01", rc[4]), PAM_AUTH_ERR);
 	assert_pam(login_code("idp", "ttrecov01",
 	    totp_code(s, SECRET_LEN, step + 1, code)), PAM_SUCCESS);
-	assert_string_equal(dir_value(dn, "idpTotpState", NULL), "active");
+	assert_value(dn, "idpTotpState", "active");
 }
 
 /* The last recovery code is used up like the others. */
@@ -673,7 +687,7 @@ check_enrollment_stored(const struct chat *c, const char *id,
 	size_t rawlen = 0, bloblen;
 	int i;
 
-	assert_string_equal(dir_value(dn, "idpTotpState", NULL), "active");
+	assert_value(dn, "idpTotpState", "active");
 	assert_int_equal(dir_number(dn, "idpTotpLastStep"), c->sent_step);
 	assert_int_equal(dir_nvalues(dn, "idpRecoveryCode"),
 	    INTEG_RECOVERY_COUNT);
@@ -764,8 +778,7 @@ enrollment_wrong_code(void **state)
 		assert_false(is_recovery_line(c.info[i]));
 	snprintf(first_key, sizeof(first_key), "%s", c.key);
 	chat_free(&c);
-	assert_string_equal(dir_value(state_dn("ttenrol02"), "idpTotpState",
-	    NULL), "pending");
+	assert_value(state_dn("ttenrol02"), "idpTotpState", "pending");
 	assert_null(dir_value(state_dn("ttenrol02"), "idpTotpSecret", NULL));
 	assert_int_equal(dir_nvalues(state_dn("ttenrol02"),
 	    "idpRecoveryCode"), 0);
@@ -774,8 +787,7 @@ enrollment_wrong_code(void **state)
 	assert_pam(pam_login("idp", "ttenrol02", &c, NULL), PAM_SUCCESS);
 	assert_string_not_equal(c.key, first_key);
 	chat_free(&c);
-	assert_string_equal(dir_value(state_dn("ttenrol02"), "idpTotpState",
-	    NULL), "active");
+	assert_value(state_dn("ttenrol02"), "idpTotpState", "active");
 }
 
 /* Device change: back to pending (old secret and codes still in the
@@ -902,8 +914,7 @@ require_totp_group_enrolls_members(void **state)
 	    "no enrollment");
 	assert_true(c.key[0] != '\0');
 	chat_free(&c);
-	assert_string_equal(dir_value(state_dn("ttgrp01"), "idpTotpState",
-	    NULL), "active");
+	assert_value(state_dn("ttgrp01"), "idpTotpState", "active");
 }
 
 int
