@@ -39,11 +39,8 @@ org2=cusrorg2
 umask 077
 work=$(mktemp -d "${TMPDIR:-/tmp}/cli-user-test.XXXXXX") || exit 1
 made=()		# DNs to delete at the end, children before parents
-ldapi() {	# ldapi TOOL ARGS...: an ldap-utils tool as root over ldapi
-	local tool=$1
-	shift
-	LDAPNOINIT=1 "$tool" -Q -Y EXTERNAL -H "$IDS_LDAPI_URI" "$@"
-}
+# ldapi, search, value_of, attr_is, attr_absent, ldif_in
+. "$(dirname "${BASH_SOURCE[0]}")/../ldapi.sh"
 # Every entry this test may have made: by its names, wherever it is.
 sweep() {
 	local dn
@@ -73,38 +70,11 @@ trap 'exit 143' TERM HUP
 
 
 # --- the directory, as root over ldapi ---------------------------------------
-search() {	# search BASE SCOPE [ATTRS...]: unwrapped LDIF
-	local b=$1 scope=$2
-	shift 2
-	ldapi ldapsearch -LLL -o ldif-wrap=no -b "$b" -s "$scope" "$@"
-}
 has_entry() {	# has_entry DN
 	search "$1" base 1.1 > /dev/null 2>&1
 }
 no_entry() {
 	not has_entry "$1" || { echo "$1 exists"; return 1; }
-}
-value_of() {	# value_of DN ATTR: the (first) value
-	search "$1" base "$2" | sed -n "s/^$2: //p" | head -n 1
-}
-attr_is() {	# attr_is DN ATTR VALUE: ATTR has exactly this one value
-	local got
-	got=$(search "$1" base "$2" | grep -i "^$2:") || {
-		echo "$1: no $2"
-		return 1
-	}
-	[ "$got" = "$2: $3" ] ||
-	    { echo "$1: got '$got', want '$2: $3'"; return 1; }
-}
-attr_absent() {	# attr_absent DN ATTR
-	local got
-	got=$(search "$1" base "$2" | grep -i "^$2:") || return 0
-	echo "$1 has $got"
-	return 1
-}
-ldif_in() {	# ldif_in: ldapadd/ldapmodify the LDIF on stdin, or bail
-	ldapi ldapmodify "$@" > "$work/ldif.out" 2>&1 ||
-	    { sed 's/^/# /' "$work/ldif.out"; bail "ldapmodify $* failed"; }
 }
 set_password() {	# set_password DN PASSWORD-FILE
 	ldapi ldappasswd -T "$2" "$1" > /dev/null ||
