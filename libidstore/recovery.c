@@ -2,6 +2,7 @@
  * 50 random bits per code make a dump expensive to search even at a cost
  * a login can afford ten times over (one PBKDF2 per stored value). */
 #include "recovery.h"
+#include "code.h"
 #include "rc.h"
 #include "secret.h"
 
@@ -12,8 +13,6 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-/* Crockford's base32: 32 symbols, so a random byte & 31 has no bias. */
-#define ALPHABET	"0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 #define CHARS		10	/* code characters, without the '-' */
 #define SCHEME		"{PBKDF2-SHA256}"
 #define ITER		20000
@@ -26,20 +25,12 @@
 int
 ids_recovery_generate(char codes[IDS_RECOVERY_COUNT][IDS_RECOVERY_LEN + 1])
 {
-	unsigned char r[CHARS];
-	int i = 0, j, k, rc = IDS_OK;
+	int i = 0, j, rc = IDS_OK;
 
 	while (i < IDS_RECOVERY_COUNT) {
-		if (RAND_bytes(r, sizeof(r)) != 1) {
-			rc = IDS_ESYS;
+		if ((rc = ids_code_random(codes[i], CHARS, CHARS / 2)) !=
+		    IDS_OK)
 			break;
-		}
-		for (j = k = 0; j < CHARS; j++) {
-			if (j == CHARS / 2)
-				codes[i][k++] = '-';
-			codes[i][k++] = ALPHABET[r[j] & 31];
-		}
-		codes[i][k] = '\0';
 		/* A repeat (odds 2^-50) is drawn again. */
 		for (j = 0; j < i; j++)
 			if (CRYPTO_memcmp(codes[j], codes[i],
@@ -48,36 +39,9 @@ ids_recovery_generate(char codes[IDS_RECOVERY_COUNT][IDS_RECOVERY_LEN + 1])
 		if (j == i)
 			i++;
 	}
-	ids_wipe(r, sizeof(r));
 	if (rc != IDS_OK)
 		ids_wipe(codes, IDS_RECOVERY_COUNT * (IDS_RECOVERY_LEN + 1));
 	return rc;
-}
-
-/* Typed input to the 10 characters that are hashed: case folded, '-'
- * and ' ' dropped, O read as 0, I and L as 1. */
-static int
-normalise(const char *in, char out[CHARS + 1])
-{
-	size_t n = 0;
-	char c;
-
-	for (; *in != '\0'; in++) {
-		c = *in;
-		if (c == '-' || c == ' ')
-			continue;
-		if (c >= 'a' && c <= 'z')
-			c = (char)(c - 'a' + 'A');
-		if (c == 'O')
-			c = '0';
-		else if (c == 'I' || c == 'L')
-			c = '1';
-		if (n == CHARS || strchr(ALPHABET, c) == NULL)
-			return IDS_EINVAL;
-		out[n++] = c;
-	}
-	out[n] = '\0';
-	return n == CHARS ? IDS_OK : IDS_EINVAL;
 }
 
 /* len bytes as base64 with '.' for '+' and no '=' (OpenLDAP's "adapted
@@ -170,7 +134,7 @@ ids_recovery_hash(const char *code, char out[IDS_RECOVERY_HASH_LEN])
 	int rc;
 
 	out[0] = '\0';
-	if ((rc = normalise(code, norm)) != IDS_OK)
+	if ((rc = ids_code_normalise(code, norm, CHARS)) != IDS_OK)
 		goto out;
 	if (RAND_bytes(salt, sizeof(salt)) != 1) {
 		rc = IDS_ESYS;
@@ -200,7 +164,7 @@ ids_recovery_match(const char *code, const char *stored)
 	if ((rc = parse(stored, &iter, salt, want)) != IDS_OK)
 		return rc;
 	/* Input that is no code still pays for one PBKDF2, as a decoy. */
-	if (!(shaped = normalise(code, norm) == IDS_OK))
+	if (!(shaped = ids_code_normalise(code, norm, CHARS) == IDS_OK))
 		memcpy(norm, "0000000000", sizeof(norm));
 	if ((rc = derive(norm, salt, iter, got)) != IDS_OK)
 		goto out;
