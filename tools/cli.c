@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "rc.h"
 #include "secret.h"
+#include "strength.h"
 #include "user.h"
 
 #include <errno.h>
@@ -214,4 +215,51 @@ cli_last_day(time_t deadline, const char *tz, char *buf, size_t len)
 	    strftime(day, sizeof(day), "%Y-%m-%d", &tm) == 0)
 		snprintf(day, sizeof(day), "?");
 	snprintf(buf, len, "%s (%s)", day, tz);
+}
+
+int
+cli_new_password(const char *file, const char *const *words,
+    const char *old, char **out)
+{
+	char why[256], *again = NULL;
+	int rc, code = EXIT_OK;
+
+	*out = NULL;
+	if ((rc = read_secret(file, "New password: ", out)) != IDS_OK ||
+	    (file == NULL && (rc = read_secret(NULL, "Retype new password: ",
+	    &again)) != IDS_OK)) {
+		code = rc_to_exit(rc);
+		goto out;
+	}
+	if (file == NULL && !ids_secret_equal(*out, again))
+		code = fail(EXIT_USAGE, "the two new passwords do not match; "
+		    "nothing changed");
+	else if (old != NULL && ids_secret_equal(*out, old))
+		code = fail(EXIT_USAGE, "the new password must differ from the "
+		    "current one");
+	else if (ids_strength_check(*out, words, why, sizeof(why)) != IDS_OK)
+		code = fail(EXIT_USAGE, "password refused: %s", why);
+out:
+	ids_free_secret(again);
+	if (code != EXIT_OK) {
+		ids_free_secret(*out);
+		*out = NULL;
+	}
+	return code;
+}
+
+void
+cli_time(time_t when, const char *tz, char *buf, size_t len)
+{
+	char zone[256], at[32];
+	struct tm tm;
+
+	/* The CLI is single-threaded: switching TZ here is safe. */
+	snprintf(zone, sizeof(zone), ":%s", tz);
+	setenv("TZ", zone, 1);
+	tzset();
+	if (localtime_r(&when, &tm) == NULL ||
+	    strftime(at, sizeof(at), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(at, sizeof(at), "?");
+	snprintf(buf, len, "%s (%s)", at, tz);
 }

@@ -46,9 +46,21 @@ int	cli_admin_session(const struct cli *cli, const struct ids_conf *conf,
 /* "2026-11-24 (Asia/Tokyo)": the last local day before deadline. */
 void	cli_last_day(time_t deadline, const char *tz, char *buf, size_t len);
 
+/* A new password from file (read once) or the terminal (twice, equal),
+ * different from old (NULL: no old one), strong enough with words (the
+ * user's ID, name...).  Prints the error and returns the exit code;
+ * release *out with ids_free_secret(). */
+int	cli_new_password(const char *file, const char *const *words,
+	    const char *old, char **out);
+/* "2026-11-24 19:00:00 (Asia/Tokyo)": when, in time zone tz. */
+void	cli_time(time_t when, const char *tz, char *buf, size_t len);
+
 int	cmd_init(struct cli *cli, int argc, char **argv);
+int	cmd_invite(struct cli *cli, int argc, char **argv);
+int	cmd_lookup_id(struct cli *cli, int argc, char **argv);
 int	cmd_org(struct cli *cli, int argc, char **argv);
 int	cmd_passwd(struct cli *cli, int argc, char **argv);
+int	cmd_register(struct cli *cli, int argc, char **argv);
 int	cmd_reissue(struct cli *cli, int argc, char **argv);
 int	cmd_seat(struct cli *cli, int argc, char **argv);
 int	cmd_sync(struct cli *cli, int argc, char **argv);

@@ -18,41 +18,10 @@
 
 #define USAGE	"usage: idportal passwd [ID]"
 
-/* New password twice, equal, different from the old, strong enough. */
-static int
-ask_new(const struct ids_user *user, const char *old, char **out)
-{
-	const char *words[] = { user->id, NULL };
-	char why[256], *again = NULL;
-	int rc, code = EXIT_OK;
-
-	*out = NULL;
-	if ((rc = read_secret(NULL, "New password: ", out)) != IDS_OK ||
-	    (rc = read_secret(NULL, "Retype new password: ", &again)) !=
-	    IDS_OK) {
-		code = rc_to_exit(rc);
-		goto out;
-	}
-	if (!ids_secret_equal(*out, again))
-		code = fail(EXIT_USAGE, "the two new passwords do not match; "
-		    "nothing changed");
-	else if (ids_secret_equal(*out, old))
-		code = fail(EXIT_USAGE, "the new password must differ from the "
-		    "current one");
-	else if (ids_strength_check(*out, words, why, sizeof(why)) != IDS_OK)
-		code = fail(EXIT_USAGE, "password refused: %s", why);
-out:
-	ids_free_secret(again);
-	if (code != EXIT_OK) {
-		ids_free_secret(*out);
-		*out = NULL;
-	}
-	return code;
-}
-
 int
 cmd_passwd(struct cli *cli, int argc, char **argv)
 {
+	const char *words[] = { NULL, NULL };
 	struct ids_conf *conf = NULL;
 	struct ids_dir *finder = NULL, *writer = NULL;
 	struct ids_user *user = NULL;
@@ -84,7 +53,8 @@ cmd_passwd(struct cli *cli, int argc, char **argv)
 		code = rc_to_exit(rc);
 		goto out;
 	}
-	if ((code = ask_new(user, old, &new)) != EXIT_OK)
+	words[0] = user->id;
+	if ((code = cli_new_password(NULL, words, old, &new)) != EXIT_OK)
 		goto out;
 	if ((rc = ids_dir_open(conf, &cli->log, IDS_DIR_WRITER, &writer)) !=
 	    IDS_OK || (rc = ids_passwd_change(writer, user, old, new)) !=

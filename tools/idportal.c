@@ -14,8 +14,13 @@ static const struct {
 } commands[] = {
 	{ "init", cmd_init, "init --admin ID [--bind-dn DN] "
 	    "[--bind-pw-file F]" },
+	{ "invite", cmd_invite, "invite EMAIL [--org ORG] "
+	    "[--type corporate|group] [--role ROLE]" },
+	{ "lookup-id", cmd_lookup_id, "lookup-id EMAIL" },
 	{ "org", cmd_org, "org add ORG --seats N | show ORG | list" },
 	{ "passwd", cmd_passwd, "passwd [ID]" },
+	{ "register", cmd_register, "register TOKEN [--id ID] [--name NAME] "
+	    "[--password-file F]" },
 	{ "reissue", cmd_reissue, "reissue ID [--password P | "
 	    "--password-file F | --ask-password] [--mail]" },
 	{ "seat", cmd_seat, "seat list [ORG] | link CODE ID | unlink CODE "

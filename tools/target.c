@@ -63,17 +63,7 @@ target_refused(const struct target *t, int rc, const char *doing)
 void
 target_time(const struct target *t, time_t when, char *buf, size_t len)
 {
-	char zone[256], at[32];
-	struct tm tm;
-
-	/* The CLI is single-threaded: switching TZ here is safe. */
-	snprintf(zone, sizeof(zone), ":%s", t->conf->timezone);
-	setenv("TZ", zone, 1);
-	tzset();
-	if (localtime_r(&when, &tm) == NULL ||
-	    strftime(at, sizeof(at), "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(at, sizeof(at), "?");
-	snprintf(buf, len, "%s (%s)", at, t->conf->timezone);
+	cli_time(when, t->conf->timezone, buf, len);
 }
 
 void

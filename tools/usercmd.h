@@ -28,6 +28,20 @@ int	usercmd_check_text(const char *what, const char *s, size_t max);
 int	usercmd_check_email(const char *email);
 int	usercmd_check_org(const char *org);
 
+/* A user to add: org NULL for an individual, role and pwhash (a
+ * userPassword value, e.g. {SSHA}) NULL for none. */
+struct new_user {
+	const char	*id, *type, *name, *email, *org, *role, *pwhash;
+};
+/* Exit 5 (printed) if id is taken anywhere, without regard to case. */
+int	usercmd_id_taken(struct ids_dir *svc, const char *id);
+/* Exit 3 (printed) unless o=org exists. */
+int	usercmd_org_exists(struct ids_dir *svc, const char *org);
+/* Add nu as actor's identity, with the next uidNumber; *dn gets its DN.
+ * Prints the error and returns the exit code. */
+int	usercmd_add_entry(const struct cli *cli, struct ids_dir *actor,
+	    const struct new_user *nu, char **dn);
+
 int	user_show(struct cli *cli, int argc, char **argv);
 int	user_search(struct cli *cli, int argc, char **argv);
 
