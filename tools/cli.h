@@ -46,6 +46,7 @@ int	cli_admin_session(const struct cli *cli, const struct ids_conf *conf,
 /* "2026-11-24 (Asia/Tokyo)": the last local day before deadline. */
 void	cli_last_day(time_t deadline, const char *tz, char *buf, size_t len);
 
+int	cmd_check(struct cli *cli, int argc, char **argv);
 int	cmd_init(struct cli *cli, int argc, char **argv);
 int	cmd_org(struct cli *cli, int argc, char **argv);
 int	cmd_passwd(struct cli *cli, int argc, char **argv);

@@ -12,6 +12,7 @@ static const struct {
 	int		(*run)(struct cli *, int, char **);
 	const char	*usage;
 } commands[] = {
+	{ "check", cmd_check, "check" },
 	{ "init", cmd_init, "init --admin ID [--bind-dn DN] "
 	    "[--bind-pw-file F]" },
 	{ "org", cmd_org, "org add ORG --seats N | show ORG | list" },
