@@ -624,8 +624,9 @@ trim(char *s)
  * line or after a blank. */
 static int
 parse_line(struct ids_conf *conf, char *raw, int lineno, int *line,
-    char *err, size_t errlen)
+    int flags, char *err, size_t errlen)
 {
+	parse_fn parse;
 	char why[384], *p, *key, *val, *eq;
 	size_t i;
 	int rc;
@@ -660,8 +661,11 @@ parse_line(struct ids_conf *conf, char *raw, int lineno, int *line,
 	}
 	line[i] = lineno;
 	why[0] = '\0';
-	rc = keys[i].parse(conf, keys[i].off, val, keys[i].min, keys[i].max,
-	    why, sizeof(why));
+	parse = keys[i].parse;
+	if (parse == parse_secret_path && (flags & IDS_CONF_SECRETS_UNCHECKED))
+		parse = parse_path;
+	rc = parse(conf, keys[i].off, val, keys[i].min, keys[i].max, why,
+	    sizeof(why));
 	if (rc == IDS_ECONF)
 		snprintf(err, errlen, "%s:%d: %s: %s", conf->path, lineno, key,
 		    why);
@@ -688,6 +692,13 @@ apply_defaults(struct ids_conf *conf, char *err, size_t errlen)
 int
 ids_conf_load(const char *path, struct ids_conf **out, char *err,
     size_t errlen)
+{
+	return ids_conf_load_flags(path, 0, out, err, errlen);
+}
+
+int
+ids_conf_load_flags(const char *path, int flags, struct ids_conf **out,
+    char *err, size_t errlen)
 {
 	struct ids_conf *conf = NULL;
 	int line[NKEYS] = { 0 };
@@ -723,8 +734,8 @@ ids_conf_load(const char *path, struct ids_conf **out, char *err,
 			rc = IDS_ECONF;
 			goto out;
 		}
-		if ((rc = parse_line(conf, buf, lineno, line, err, errlen)) !=
-		    IDS_OK)
+		if ((rc = parse_line(conf, buf, lineno, line, flags, err,
+		    errlen)) != IDS_OK)
 			goto out;
 	}
 	if (ferror(f)) {

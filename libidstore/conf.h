@@ -56,6 +56,14 @@ struct ids_conf {
  * "file:line: key: why" in err, and *out NULL. */
 int	ids_conf_load(const char *path, struct ids_conf **out, char *err,
 	    size_t errlen);
+/* The same, with flags:
+ * IDS_CONF_SECRETS_UNCHECKED	do not refuse a secret file (bind_pw_file,
+ *				totp_key_file) for its owner or mode: for
+ *				`idportal check`, which reports them itself.
+ *				Reading one still checks it (secret.h). */
+#define IDS_CONF_SECRETS_UNCHECKED	1
+int	ids_conf_load_flags(const char *path, int flags,
+	    struct ids_conf **out, char *err, size_t errlen);
 /* conf may be NULL. */
 void	ids_conf_free(struct ids_conf *conf);
 /* Which file ids_conf_load(NULL, ...) would read. */

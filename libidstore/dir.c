@@ -215,6 +215,45 @@ out:
 	return rc;
 }
 
+int
+ids_dir_probe(const struct ids_conf *conf, const char *uri, char *err,
+    size_t errlen)
+{
+	struct ids_dir probe = { .conf = conf, .current = -1 };
+	struct timeval tv = { conf->timeout, 0 };
+	char *none[] = { "1.1", NULL };
+	LDAPMessage *res = NULL;
+	LDAP *ld = NULL;
+	size_t n;
+	int lrc, rc;
+
+	if ((rc = open_uri(&probe, uri, &ld)) != IDS_OK)
+		goto out;
+	/* ldaps:// and a plain connection are opened by the first request:
+	 * the root DSE, anonymously (a refusal still means it answered). */
+	lrc = ldap_search_ext_s(ld, "", LDAP_SCOPE_BASE, "(objectClass=*)",
+	    none, 0, NULL, NULL, &tv, 1, &res);
+	rc = ids_dir_rc(lrc);
+	if (is_connection_error(rc)) {
+		note(&probe, uri, ld, lrc);
+		/* a handshake that failed on an ldaps:// connection */
+		if (rc == IDS_EUNAVAIL && lrc == LDAP_CONNECT_ERROR &&
+		    strncmp(uri, "ldaps://", 8) == 0)
+			rc = IDS_ETLS;
+	} else {
+		rc = IDS_OK;
+	}
+out:
+	/* the caller names the uri already: only what happened */
+	n = strlen(uri);
+	snprintf(err, errlen, "%s", strncmp(probe.err, uri, n) == 0 &&
+	    probe.err[n] == ':' ? probe.err + n + 2 : probe.err);
+	ldap_msgfree(res);
+	if (ld != NULL)
+		ldap_unbind_ext_s(ld, NULL, NULL);
+	return rc;
+}
+
 static int
 simple_bind(LDAP *ld, const char *dn, const char *pw)
 {

@@ -80,6 +80,16 @@ int	ids_dir_check_password(struct ids_dir *dir, const char *dn,
 int	ids_dir_change_password(struct ids_dir *dir, const char *dn,
 	    const char *oldpw, const char *newpw);
 
+/* Whether the one server at uri answers, without a session or a bind:
+ * connect with TLS as conf says (StartTLS or ldaps, certificate verified
+ * against tls_ca_file) within `timeout`, then read its root DSE
+ * anonymously.  IDS_OK (even if the read is refused: it answered),
+ * IDS_EUNAVAIL, IDS_ETIMEOUT, IDS_ETLS (or IDS_ECONF, IDS_ENOMEM if no
+ * handle could be made); err gets why then ("Can't
+ * contact LDAP server"), without the uri. */
+int	ids_dir_probe(const struct ids_conf *conf, const char *uri, char *err,
+	    size_t errlen);
+
 /* The library's reading of an LDAP result code (LDAP_SUCCESS: IDS_OK). */
 int	ids_dir_rc(int lrc);
 

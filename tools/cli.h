@@ -55,6 +55,7 @@ int	cli_new_password(const char *file, const char *const *words,
 /* "2026-11-24 19:00:00 (Asia/Tokyo)": when, in time zone tz. */
 void	cli_time(time_t when, const char *tz, char *buf, size_t len);
 
+int	cmd_check(struct cli *cli, int argc, char **argv);
 int	cmd_init(struct cli *cli, int argc, char **argv);
 int	cmd_invite(struct cli *cli, int argc, char **argv);
 int	cmd_lookup_id(struct cli *cli, int argc, char **argv);

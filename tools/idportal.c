@@ -12,6 +12,7 @@ static const struct {
 	int		(*run)(struct cli *, int, char **);
 	const char	*usage;
 } commands[] = {
+	{ "check", cmd_check, "check" },
 	{ "init", cmd_init, "init --admin ID [--bind-dn DN] "
 	    "[--bind-pw-file F]" },
 	{ "invite", cmd_invite, "invite EMAIL [--org ORG] "
