@@ -200,21 +200,29 @@ out:
 	return code;
 }
 
-void
-cli_last_day(time_t deadline, const char *tz, char *buf, size_t len)
+/* when in time zone tz, the date (and the time of day), then " (tz)". */
+static void
+local_time(time_t when, const char *tz, int time_of_day, char *buf,
+    size_t len)
 {
-	char zone[256], day[16];
-	time_t last = deadline - 1;
+	char zone[256], at[32];
 	struct tm tm;
 
 	/* The CLI is single-threaded: switching TZ here is safe. */
 	snprintf(zone, sizeof(zone), ":%s", tz);
 	setenv("TZ", zone, 1);
 	tzset();
-	if (localtime_r(&last, &tm) == NULL ||
-	    strftime(day, sizeof(day), "%Y-%m-%d", &tm) == 0)
-		snprintf(day, sizeof(day), "?");
-	snprintf(buf, len, "%s (%s)", day, tz);
+	if (localtime_r(&when, &tm) == NULL ||
+	    strftime(at, sizeof(at), time_of_day ? "%Y-%m-%d %H:%M:%S" :
+	    "%Y-%m-%d", &tm) == 0)
+		snprintf(at, sizeof(at), "?");
+	snprintf(buf, len, "%s (%s)", at, tz);
+}
+
+void
+cli_last_day(time_t deadline, const char *tz, char *buf, size_t len)
+{
+	local_time(deadline - 1, tz, 0, buf, len);
 }
 
 int
@@ -251,15 +259,5 @@ out:
 void
 cli_time(time_t when, const char *tz, char *buf, size_t len)
 {
-	char zone[256], at[32];
-	struct tm tm;
-
-	/* The CLI is single-threaded: switching TZ here is safe. */
-	snprintf(zone, sizeof(zone), ":%s", tz);
-	setenv("TZ", zone, 1);
-	tzset();
-	if (localtime_r(&when, &tm) == NULL ||
-	    strftime(at, sizeof(at), "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(at, sizeof(at), "?");
-	snprintf(buf, len, "%s (%s)", at, tz);
+	local_time(when, tz, 1, buf, len);
 }

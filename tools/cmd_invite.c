@@ -55,14 +55,7 @@ check_args(struct invitation *iv)
 		iv->type = iv->org != NULL ? "corporate" : "individual";
 	if ((code = usercmd_check_type(iv->type)) != EXIT_OK)
 		return code;
-	/* The same placement rules as `user add` (SPEC §2). */
-	if (strcmp(iv->type, "individual") != 0 && iv->org == NULL)
-		return fail(EXIT_USAGE, "a %s user needs --org ORG", iv->type);
-	if (strcmp(iv->type, "individual") == 0 && iv->org != NULL)
-		return fail(EXIT_USAGE, "an individual user has no "
-		    "organization: drop --org, or use --type corporate or "
-		    "group");
-	return EXIT_OK;
+	return usercmd_check_placement(iv->type, iv->org);
 }
 
 static int

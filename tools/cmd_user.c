@@ -76,14 +76,8 @@ user_add(struct cli *cli, int argc, char **argv)
 	    64)) != EXIT_OK) ||
 	    (nu.org != NULL && (code = usercmd_check_org(nu.org)) != EXIT_OK))
 		return code;
-	/* SPEC §2: corporate and group users belong to an organization;
-	 * individual users live under ou=people of the base. */
-	if (strcmp(nu.type, "individual") != 0 && nu.org == NULL)
-		return fail(EXIT_USAGE, "a %s user needs --org ORG", nu.type);
-	if (strcmp(nu.type, "individual") == 0 && nu.org != NULL)
-		return fail(EXIT_USAGE, "an individual user has no "
-		    "organization: drop --org, or use --type corporate or "
-		    "group");
+	if ((code = usercmd_check_placement(nu.type, nu.org)) != EXIT_OK)
+		return code;
 	if ((code = cli_conf(cli, &conf)) != EXIT_OK)
 		goto out;
 	if ((rc = ids_dir_open(conf, &cli->log, IDS_DIR_WRITER, &svc)) !=

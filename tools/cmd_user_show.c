@@ -176,6 +176,20 @@ usercmd_check_email(const char *email)
 }
 
 int
+usercmd_check_placement(const char *type, const char *org)
+{
+	/* SPEC §2: corporate and group users belong to an organization;
+	 * individual users live under ou=people of the base. */
+	if (strcmp(type, "individual") != 0 && org == NULL)
+		return fail(EXIT_USAGE, "a %s user needs --org ORG", type);
+	if (strcmp(type, "individual") == 0 && org != NULL)
+		return fail(EXIT_USAGE, "an individual user has no "
+		    "organization: drop --org, or use --type corporate or "
+		    "group");
+	return EXIT_OK;
+}
+
+int
 usercmd_check_org(const char *org)
 {
 	const char *p;

@@ -27,6 +27,8 @@ int	usercmd_check_type(const char *type);
 int	usercmd_check_text(const char *what, const char *s, size_t max);
 int	usercmd_check_email(const char *email);
 int	usercmd_check_org(const char *org);
+/* Corporate and group users need an org, individual ones have none. */
+int	usercmd_check_placement(const char *type, const char *org);
 
 /* A user to add: org NULL for an individual, role and pwhash (a
  * userPassword value, e.g. {SSHA}) NULL for none. */
