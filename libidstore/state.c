@@ -325,3 +325,31 @@ ids_state_use_recovery(struct ids_dir *dir, const char *user_dn,
 	ids_mods_free(m);
 	return rc;
 }
+
+int
+ids_state_take_reset(struct ids_dir *dir, const char *user_dn, time_t now,
+    long interval)
+{
+	struct ids_mods *m = NULL;
+	char at[IDS_GENTIME_LEN], since[IDS_GENTIME_LEN];
+	char *dn = NULL, *assertion = NULL;
+	int rc;
+
+	if (ids_gentime_format(now, at, sizeof(at)) != IDS_OK ||
+	    ids_gentime_format(now - interval, since, sizeof(since)) != IDS_OK)
+		return IDS_ESYS;
+	if (ids_mods_new(&m) != 0)
+		return IDS_ENOMEM;
+	ids_mods_add(m, LDAP_MOD_REPLACE, "idpLastResetTime", at, NULL);
+	/* Compare-and-set: of two requests in one interval, on any hosts,
+	 * the second finds the first's time and gets IDS_ECHANGED. */
+	if ((rc = ids_filter(&assertion, "(|(!(idpLastResetTime=*))"
+	    "(idpLastResetTime<=%s))", since)) == IDS_OK &&
+	    (rc = ids_dn(&dn, "cn=state,%D", user_dn)) == IDS_OK)
+		rc = ids_mods_get(m) == NULL ? IDS_ENOMEM :
+		    ids_dir_modify_if(dir, dn, ids_mods_get(m), assertion);
+	free(dn);
+	free(assertion);
+	ids_mods_free(m);
+	return rc;
+}

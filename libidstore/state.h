@@ -64,6 +64,12 @@ int	ids_state_swap_step(struct ids_dir *dir, const char *user_dn,
 int	ids_state_use_recovery(struct ids_dir *dir, const char *user_dn,
 	    const char *stored);
 
+/* Take the self-service password reset of now (SPEC §3 forgot-password:
+ * one per user per interval): IDS_OK and idpLastResetTime = now, or
+ * IDS_ECHANGED if one was taken less than interval seconds ago. */
+int	ids_state_take_reset(struct ids_dir *dir, const char *user_dn,
+	    time_t now, long interval);
+
 /* Make cn=state under user_dn with counters at 0 (slapd cannot increment
  * an absent attribute); an existing one is kept as it is.  *created (may
  * be NULL) says whether it was made now. */

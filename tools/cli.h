@@ -54,8 +54,14 @@ int	cli_new_password(const char *file, const char *const *words,
 	    const char *old, char **out);
 /* "2026-11-24 19:00:00 (Asia/Tokyo)": when, in time zone tz. */
 void	cli_time(time_t when, const char *tz, char *buf, size_t len);
+/* Mail user their temporary password pw, valid until the end of day.
+ * Prints the error and returns the exit code. */
+struct ids_user;
+int	reissue_mail(const struct ids_conf *conf, const struct ids_user *user,
+	    const char *pw, const char *day);
 
 int	cmd_check(struct cli *cli, int argc, char **argv);
+int	cmd_forgot_password(struct cli *cli, int argc, char **argv);
 int	cmd_init(struct cli *cli, int argc, char **argv);
 int	cmd_invite(struct cli *cli, int argc, char **argv);
 int	cmd_lookup_id(struct cli *cli, int argc, char **argv);
@@ -64,6 +70,7 @@ int	cmd_passwd(struct cli *cli, int argc, char **argv);
 int	cmd_register(struct cli *cli, int argc, char **argv);
 int	cmd_reissue(struct cli *cli, int argc, char **argv);
 int	cmd_seat(struct cli *cli, int argc, char **argv);
+int	cmd_signup(struct cli *cli, int argc, char **argv);
 int	cmd_sync(struct cli *cli, int argc, char **argv);
 int	cmd_totp(struct cli *cli, int argc, char **argv);
 int	cmd_unlock(struct cli *cli, int argc, char **argv);

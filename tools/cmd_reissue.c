@@ -57,8 +57,8 @@ choose_password(const struct ids_conf *conf, const char *given,
 	return EXIT_OK;
 }
 
-static int
-send_mail(const struct ids_conf *conf, const struct ids_user *user,
+int
+reissue_mail(const struct ids_conf *conf, const struct ids_user *user,
     const char *pw, const char *day)
 {
 	char body[1024], err[256];
@@ -169,7 +169,7 @@ cmd_reissue(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	cli_last_day(deadline, conf->timezone, day, sizeof(day));
-	code = mail ? send_mail(conf, user, pw, day) : EXIT_OK;
+	code = mail ? reissue_mail(conf, user, pw, day) : EXIT_OK;
 	print_result(cli, user, pw, deadline, day, mail && code == EXIT_OK);
 out:
 	ids_free_secret(pw);

@@ -13,6 +13,8 @@ static const struct {
 	const char	*usage;
 } commands[] = {
 	{ "check", cmd_check, "check" },
+	{ "forgot-password", cmd_forgot_password,
+	    "forgot-password ID EMAIL" },
 	{ "init", cmd_init, "init --admin ID [--bind-dn DN] "
 	    "[--bind-pw-file F]" },
 	{ "invite", cmd_invite, "invite EMAIL [--org ORG] "
@@ -26,6 +28,7 @@ static const struct {
 	    "--password-file F | --ask-password] [--mail]" },
 	{ "seat", cmd_seat, "seat list [ORG] | link CODE ID | unlink CODE "
 	    "| add ORG CODE" },
+	{ "signup", cmd_signup, "signup EMAIL" },
 	{ "sync", cmd_sync, "sync --once|--daemon [--page-size N] "
 	    "[--interval S]" },
 	{ "totp", cmd_totp, "totp enable|enroll|reset|status ID" },
