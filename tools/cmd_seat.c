@@ -198,7 +198,8 @@ seat_link(struct cli *cli, struct ids_dir *svc, struct ids_dir *actor,
 				printf("Seat %s is already linked to %s.\n",
 				    s.code, user->id);
 			else {
-				seatcmd_print(cli, s.dn, s.code, s.linked, NULL);
+				seatcmd_print(cli, s.dn, s.code, s.linked,
+				    NULL);
 				printf("\n");
 			}
 			ex = EXIT_OK;
@@ -217,7 +218,8 @@ seat_link(struct cli *cli, struct ids_dir *svc, struct ids_dir *actor,
 		goto out;
 	}
 	if ((odn = seatcmd_org_dn(s.dn)) != NULL) {
-		if ((rc = seatcmd_org_usage(svc, odn, &used, &limit)) != IDS_OK) {
+		if ((rc = seatcmd_org_usage(svc, odn, &used, &limit)) !=
+		    IDS_OK) {
 			ex = fail(rc_to_exit(rc), "reading %s: %s", odn,
 			    ids_dir_error(svc));
 			goto out;

@@ -35,8 +35,8 @@
 #include "user.h"
 #include "usercmd.h"
 
-#define REFUSED	"seat code or legacy password not accepted; check both, " \
-	"or ask your organization's admin"
+#define REFUSED	"seat code or legacy password not accepted; check " \
+	"both, or ask your organization's admin"
 
 /* Checked when there is no hash to check, so that the time matches. */
 #define DECOY	"{SSHA}hbGDYrIfZ6wcKy7DyuomVBd8S90HbiF2x0ZX9w=="
@@ -135,8 +135,8 @@ may_link(struct ids_dir *svc, const struct legacy *l,
 	int rc, ex = EXIT_OK;
 
 	if (l->linked != NULL)
-		return fail(EXIT_CONFLICT, "seat %s is already linked; ask your "
-		    "organization's admin", l->code);
+		return fail(EXIT_CONFLICT, "seat %s is already linked; ask "
+		    "your organization's admin", l->code);
 	if ((rc = seatcmd_held(svc, user->dn, &other)) != IDS_OK)
 		return fail(rc_to_exit(rc), "reading seats: %s",
 		    ids_dir_error(svc));

@@ -22,8 +22,8 @@ const char *seatcmd_org_dn(const char *dn);
 /* One seat: a JSON object {"code","org","dn","linked_user","linked_id"}
  * (null where absent), plus "legacy_id" (*legacy, maybe null) when legacy
  * is not NULL; or "CODE\tORG\tLINKED_ID\n". */
-void	seatcmd_print(const struct cli *cli, const char *dn, const char *code,
-	    const char *linked, const char *const *legacy);
+void	seatcmd_print(const struct cli *cli, const char *dn,
+	    const char *code, const char *linked, const char *const *legacy);
 /* How many seats of the org (DN odn) are linked, and its idpSeatLimit
  * (-1: none), as dir sees them. */
 int	seatcmd_org_usage(struct ids_dir *dir, const char *odn, long *used,

@@ -140,8 +140,9 @@ usercmd_seats_unlink(const struct cli *cli, struct ids_dir *actor,
 			goto refused;
 	for (i = 0; i < n; i++) {
 		rc = unlink_one(actor, v[i].dn, user_dn, LDAP_MOD_DELETE);
+		/* not theirs any more: not ours to free */
 		if (rc == IDS_ECHANGED)
-			continue;	/* not theirs any more: not ours to free */
+			continue;
 		if (rc != IDS_OK)
 			goto refused;
 		v[i].unlinked = 1;
