@@ -17,6 +17,12 @@
  * linking the last free seat of an org at once may both succeed.
  * --org ORG names the org when the same code exists in several.
  *
+ * Legacy seats: `add ORG CODE --legacy-id LID --link-password-file F`
+ * makes a seat with idpLegacyId and an {SSHA} idpLinkPasswordHash (the
+ * file read like every secret file; a link password without a legacy ID
+ * is allowed too); `link CODE ID --legacy-password-file F` is the
+ * self-service link of cmd_seat_legacy.c.
+ *
  * --json: `seat list` prints {"seats":[seat, ...]}; `link`, `unlink` and
  * `add` print one seat; a seat object has the keys
  *	code		idpSeatCode
@@ -24,6 +30,9 @@
  *	dn		its DN
  *	linked_user	the DN of the user linked to it, or null
  *	linked_id	that user's ID (from the DN), or null
+ * and, from `add --legacy-id` and the legacy link only, one key more:
+ *	legacy_id	idpLegacyId (the legacy link: null if the seat had
+ *			a link password but no legacy ID)
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -34,90 +43,20 @@
 #include "cli.h"
 #include "filter.h"
 #include "mods.h"
+#include "pwhash.h"
 #include "rc.h"
+#include "seatcmd.h"
+#include "secret.h"
 #include "target.h"
 #include "user.h"
 #include "usercmd.h"
 
-#define CODE_MAX	64
 #define USAGE	"usage: idportal [--as ADMIN_ID] [--json] seat list [ORG] | " \
-	"link CODE ID [--org ORG] | unlink CODE [--org ORG] | add ORG CODE"
+	"link CODE ID [--org ORG] [--legacy-password-file F] | " \
+	"unlink CODE [--org ORG] | " \
+	"add ORG CODE [--legacy-id LID] [--link-password-file F]"
 
 static char *seat_attrs[] = { "idpSeatCode", "idpLinkedUser", NULL };
-
-static int
-check_code(const char *code)
-{
-	size_t n = strlen(code);
-
-	if (n == 0 || n > CODE_MAX || strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789-_.") != n)
-		return fail(EXIT_USAGE, "seat code \"%s\": want 1 to %d ASCII "
-		    "letters, digits, '-', '_' or '.'", code, CODE_MAX);
-	return EXIT_OK;
-}
-
-/* The value of the first RDN of dn ("uid=X,..." gives X), malloc'd. */
-static char *
-rdn_value(const char *dn)
-{
-	const char *eq, *end;
-	char *v;
-
-	if (dn == NULL || (eq = strchr(dn, '=')) == NULL)
-		return NULL;
-	end = strchr(eq, ',');
-	if (end == NULL)
-		end = eq + strlen(eq);
-	if ((v = malloc((size_t)(end - eq))) == NULL)
-		return NULL;
-	memcpy(v, eq + 1, (size_t)(end - eq - 1));
-	v[end - eq - 1] = '\0';
-	return v;
-}
-
-/* "o=ORG,<base>" inside a seat DN, or NULL. */
-static const char *
-seat_org_dn(const char *dn)
-{
-	const char *p = strchr(dn, ',');
-
-	if (p == NULL || strncasecmp(p, ",ou=seats,o=", 12) != 0)
-		return NULL;
-	return p + 10;
-}
-
-static void
-print_seat(const struct cli *cli, const char *dn, const char *code,
-    const char *linked)
-{
-	const char *odn = dn != NULL ? seat_org_dn(dn) : NULL;
-	char *org = odn != NULL ? rdn_value(odn) : NULL;
-	char *id = rdn_value(linked);
-
-	if (cli->json) {
-		printf("{\"code\":");
-		json_str(stdout, code);
-		printf(",\"org\":");
-		json_str(stdout, org);
-		printf(",\"dn\":");
-		json_str(stdout, dn);
-		printf(",\"linked_user\":");
-		json_str(stdout, linked);
-		printf(",\"linked_id\":");
-		json_str(stdout, id);
-		printf("}");
-	} else {
-		put_text(stdout, code != NULL ? code : "-");
-		printf("\t");
-		put_text(stdout, org != NULL ? org : "-");
-		printf("\t");
-		put_text(stdout, id != NULL ? id : "-");
-		printf("\n");
-	}
-	free(org);
-	free(id);
-}
 
 struct seat {
 	char	*dn;
@@ -218,65 +157,10 @@ actor_sees(const struct cli *cli, struct ids_dir *actor,
 	    ids_dir_error(actor));
 }
 
-/* How many seats of org (DN odn) are linked, and its limit (-1: none). */
-static int
-org_usage(struct ids_dir *dir, const char *odn, long *used, long *limit)
-{
-	static char *none[] = { "1.1", NULL };
-	static char *lattrs[] = { "idpSeatLimit", NULL };
-	LDAPMessage *res = NULL, *e;
-	char *sub = NULL, *v;
-	int rc;
-
-	*used = 0;
-	*limit = -1;
-	if ((rc = ids_dir_search(dir, odn, LDAP_SCOPE_BASE, "(objectClass=*)",
-	    lattrs, 0, &res)) != IDS_OK)
-		return rc;
-	if ((e = ldap_first_entry(ids_dir_ld(dir), res)) != NULL &&
-	    (v = ids_dir_get(dir, e, "idpSeatLimit")) != NULL) {
-		*limit = strtol(v, NULL, 10);
-		free(v);
-	}
-	ldap_msgfree(res);
-	res = NULL;
-	if ((rc = ids_dn(&sub, "ou=seats,%D", odn)) != IDS_OK)
-		return rc;
-	rc = ids_dir_search(dir, sub, LDAP_SCOPE_ONELEVEL,
-	    "(&(objectClass=idpSeat)(idpLinkedUser=*))", none, 0, &res);
-	if (rc == IDS_OK)
-		*used = ldap_count_entries(ids_dir_ld(dir), res);
-	ldap_msgfree(res);
-	free(sub);
-	return rc;
-}
-
-/* The seat user_dn already holds (code malloc'd in *code), if any. */
-static int
-held_seat(struct ids_dir *dir, const char *user_dn, char **code)
-{
-	LDAPMessage *res = NULL, *e;
-	char *filter = NULL;
-	int rc;
-
-	*code = NULL;
-	if ((rc = ids_filter(&filter, "(&(objectClass=idpSeat)"
-	    "(idpLinkedUser=%s))", user_dn)) != IDS_OK)
-		return rc;
-	rc = ids_dir_search(dir, ids_dir_conf(dir)->base, LDAP_SCOPE_SUBTREE,
-	    filter, seat_attrs, 0, &res);
-	if (rc == IDS_OK && (e = ldap_first_entry(ids_dir_ld(dir), res)) !=
-	    NULL && (*code = ids_dir_get(dir, e, "idpSeatCode")) == NULL)
-		*code = strdup("?");
-	ldap_msgfree(res);
-	free(filter);
-	return rc;
-}
-
 static int
 taken(const struct seat *s)
 {
-	char *id = rdn_value(s->linked);
+	char *id = seatcmd_rdn_value(s->linked);
 	int code;
 
 	code = fail(EXIT_CONFLICT, "seat %s is taken by %s (%s); unlink it "
@@ -314,7 +198,8 @@ seat_link(struct cli *cli, struct ids_dir *svc, struct ids_dir *actor,
 				printf("Seat %s is already linked to %s.\n",
 				    s.code, user->id);
 			else {
-				print_seat(cli, s.dn, s.code, s.linked);
+				seatcmd_print(cli, s.dn, s.code, s.linked,
+				    NULL);
 				printf("\n");
 			}
 			ex = EXIT_OK;
@@ -322,7 +207,7 @@ seat_link(struct cli *cli, struct ids_dir *svc, struct ids_dir *actor,
 			ex = taken(&s);
 		goto out;
 	}
-	if ((rc = held_seat(svc, user->dn, &other)) != IDS_OK) {
+	if ((rc = seatcmd_held(svc, user->dn, &other)) != IDS_OK) {
 		ex = fail(rc_to_exit(rc), "reading seats: %s",
 		    ids_dir_error(svc));
 		goto out;
@@ -332,8 +217,9 @@ seat_link(struct cli *cli, struct ids_dir *svc, struct ids_dir *actor,
 		    "first: idportal seat unlink %s", user->id, other, other);
 		goto out;
 	}
-	if ((odn = seat_org_dn(s.dn)) != NULL) {
-		if ((rc = org_usage(svc, odn, &used, &limit)) != IDS_OK) {
+	if ((odn = seatcmd_org_dn(s.dn)) != NULL) {
+		if ((rc = seatcmd_org_usage(svc, odn, &used, &limit)) !=
+		    IDS_OK) {
 			ex = fail(rc_to_exit(rc), "reading %s: %s", odn,
 			    ids_dir_error(svc));
 			goto out;
@@ -372,7 +258,7 @@ seat_link(struct cli *cli, struct ids_dir *svc, struct ids_dir *actor,
 	}
 	if (!cli->json)
 		printf("Linked seat %s to %s.\n", s.code, user->id);
-	print_seat(cli, s.dn, s.code, user->dn);
+	seatcmd_print(cli, s.dn, s.code, user->dn, NULL);
 	if (cli->json)
 		printf("\n");
 	ex = EXIT_OK;
@@ -401,7 +287,7 @@ seat_unlink(struct cli *cli, struct ids_dir *svc, struct ids_dir *actor,
 		if (!cli->json)
 			printf("Seat %s is free; nothing to unlink.\n", s.code);
 		else {
-			print_seat(cli, s.dn, s.code, NULL);
+			seatcmd_print(cli, s.dn, s.code, NULL, NULL);
 			printf("\n");
 		}
 		goto out;
@@ -427,11 +313,11 @@ seat_unlink(struct cli *cli, struct ids_dir *svc, struct ids_dir *actor,
 		    ids_strerror(rc) : ids_dir_error(actor));
 		goto out;
 	}
-	id = rdn_value(s.linked);
+	id = seatcmd_rdn_value(s.linked);
 	if (!cli->json)
 		printf("Unlinked %s from seat %s.\n", id != NULL ? id : "?",
 		    s.code);
-	print_seat(cli, s.dn, s.code, NULL);
+	seatcmd_print(cli, s.dn, s.code, NULL, NULL);
 	if (cli->json)
 		printf("\n");
 out:
@@ -479,7 +365,7 @@ seat_list(struct cli *cli, struct ids_dir *actor, const char *org)
 		linked = ids_dir_get(actor, e, "idpLinkedUser");
 		if (cli->json && n++ > 0)
 			printf(",");
-		print_seat(cli, dn, code, linked);
+		seatcmd_print(cli, dn, code, linked, NULL);
 		ldap_memfree(dn);
 		free(code);
 		free(linked);
@@ -491,9 +377,10 @@ seat_list(struct cli *cli, struct ids_dir *actor, const char *org)
 	return EXIT_OK;
 }
 
+/* A new seat; with lid and hash (an {SSHA} link password), a legacy seat. */
 static int
 seat_add(struct cli *cli, struct ids_dir *actor, const char *org,
-    const char *code)
+    const char *code, const char *lid, const char *hash)
 {
 	struct ids_mods *m = NULL;
 	char *dn = NULL;
@@ -506,6 +393,11 @@ seat_add(struct cli *cli, struct ids_dir *actor, const char *org,
 	}
 	ids_mods_add(m, LDAP_MOD_ADD, "objectClass", "top", "idpSeat", NULL);
 	ids_mods_add(m, LDAP_MOD_ADD, "idpSeatCode", code, NULL);
+	if (lid != NULL)
+		ids_mods_add(m, LDAP_MOD_ADD, "idpLegacyId", lid, NULL);
+	if (hash != NULL)
+		ids_mods_add(m, LDAP_MOD_ADD, "idpLinkPasswordHash", hash,
+		    NULL);
 	rc = ids_mods_get(m) == NULL ? IDS_ENOMEM :
 	    ids_dir_add(actor, dn, ids_mods_get(m));
 	if (rc == IDS_EPERM)
@@ -522,9 +414,13 @@ seat_add(struct cli *cli, struct ids_dir *actor, const char *org,
 		    IDS_ENOMEM ? ids_strerror(rc) : ids_dir_error(actor));
 	if (ex != EXIT_OK)
 		goto out;
-	if (!cli->json)
-		printf("Added seat %s to %s.\n", code, org);
-	print_seat(cli, dn, code, NULL);
+	if (!cli->json && lid != NULL)
+		printf("Added seat %s to %s for legacy ID %s, with a link "
+		    "password (single use).\n", code, org, lid);
+	else if (!cli->json)
+		printf("Added seat %s to %s%s.\n", code, org, hash != NULL ?
+		    ", with a link password (single use)" : "");
+	seatcmd_print(cli, dn, code, NULL, lid != NULL ? &lid : NULL);
 	if (cli->json)
 		printf("\n");
 out:
@@ -533,18 +429,43 @@ out:
 	return ex;
 }
 
+/* The link password of `seat add` as an {SSHA} value in hash. */
+static int
+read_link_password(const char *file, char *hash, size_t len)
+{
+	char *pw = NULL;
+	int rc, code = EXIT_OK;
+
+	if ((rc = read_secret(file, "Link password: ", &pw)) != IDS_OK)
+		return rc_to_exit(rc);
+	if (pw[0] == '\0')
+		code = fail(EXIT_USAGE, "%s is empty: a seat needs a link "
+		    "password", file);
+	else if ((rc = ids_pwhash_ssha(pw, hash, len)) != IDS_OK)
+		code = fail(rc_to_exit(rc), "hashing the link password: %s",
+		    ids_strerror(rc));
+	ids_free_secret(pw);
+	return code;
+}
+
 int
 cmd_seat(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "org", required_argument, NULL, 'o' },
+		{ "legacy-id", required_argument, NULL, 'l' },
+		{ "link-password-file", required_argument, NULL, 'p' },
+		{ "legacy-password-file", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ids_conf *conf = NULL;
 	struct ids_dir *svc = NULL, *actor = NULL;
-	const char *sub, *org = NULL;
-	int c, code, rc, want;
+	const char *sub, *org = NULL, *lid = NULL, *linkpw = NULL;
+	const char *legacypw = NULL;
+	char hash[IDS_SSHA_LEN], *pw = NULL;
+	int c, code, rc, want, add, link, unlink;
 
+	hash[0] = '\0';
 	if (argc < 2)
 		return fail(EXIT_USAGE, USAGE);
 	sub = argv[1];
@@ -554,39 +475,57 @@ cmd_seat(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': org = optarg; break;
+		case 'l': lid = optarg; break;
+		case 'p': linkpw = optarg; break;
+		case 'L': legacypw = optarg; break;
 		default: return fail(EXIT_USAGE, USAGE);
 		}
 	}
+	add = strcmp(sub, "add") == 0;
+	link = strcmp(sub, "link") == 0;
+	unlink = strcmp(sub, "unlink") == 0;
 	if (strcmp(sub, "list") == 0)
 		want = -1;
-	else if (strcmp(sub, "link") == 0)
+	else if (link || add)
 		want = 2;
-	else if (strcmp(sub, "unlink") == 0)
+	else if (unlink)
 		want = 1;
-	else if (strcmp(sub, "add") == 0)
-		want = 2;
 	else
+		return fail(EXIT_USAGE, USAGE);
+	/* --legacy-id and --link-password-file belong to add, and a legacy
+	 * ID comes with its link password; --legacy-password-file to link */
+	if ((!add && (lid != NULL || linkpw != NULL)) ||
+	    (lid != NULL && linkpw == NULL) || (!link && legacypw != NULL))
 		return fail(EXIT_USAGE, USAGE);
 	if (want == -1) {
 		if (argc - optind > 1 || (org != NULL && argc - optind == 1))
 			return fail(EXIT_USAGE, USAGE);
 		if (argc - optind == 1)
 			org = argv[optind];
-	} else if (argc - optind != want ||
-	    (strcmp(sub, "add") == 0 && org != NULL))
+	} else if (argc - optind != want || (add && org != NULL))
 		return fail(EXIT_USAGE, USAGE);
 	if (org != NULL && (code = usercmd_check_org(org)) != EXIT_OK)
 		return code;
-	if (strcmp(sub, "add") == 0 &&
-	    ((code = usercmd_check_org(argv[optind])) != EXIT_OK ||
-	    (code = check_code(argv[optind + 1])) != EXIT_OK))
+	if (add && ((code = usercmd_check_org(argv[optind])) != EXIT_OK ||
+	    (code = seatcmd_check_code("seat code", argv[optind + 1])) !=
+	    EXIT_OK || (lid != NULL &&
+	    (code = seatcmd_check_code("legacy ID", lid)) != EXIT_OK)))
 		return code;
-	if ((strcmp(sub, "link") == 0 || strcmp(sub, "unlink") == 0) &&
-	    (code = check_code(argv[optind])) != EXIT_OK)
+	if ((link || unlink) &&
+	    (code = seatcmd_check_code("seat code", argv[optind])) != EXIT_OK)
 		return code;
+	/* secrets first: a file nobody should read stops us before any bind */
+	if (linkpw != NULL && (code = read_link_password(linkpw, hash,
+	    sizeof(hash))) != EXIT_OK)
+		goto out;
+	if (legacypw != NULL && (rc = read_secret(legacypw,
+	    "Legacy password: ", &pw)) != IDS_OK) {
+		code = rc_to_exit(rc);
+		goto out;
+	}
 	if ((code = cli_conf(cli, &conf)) != EXIT_OK)
 		goto out;
-	if (strcmp(sub, "link") == 0 || strcmp(sub, "unlink") == 0) {
+	if (link || unlink) {
 		if ((rc = ids_dir_open(conf, &cli->log, IDS_DIR_WRITER,
 		    &svc)) != IDS_OK) {
 			code = fail(EXIT_ERROR, "%s", ids_strerror(rc));
@@ -595,16 +534,22 @@ cmd_seat(struct cli *cli, int argc, char **argv)
 	}
 	if ((code = cli_admin_session(cli, conf, &actor)) != EXIT_OK)
 		goto out;
-	if (strcmp(sub, "list") == 0)
-		code = seat_list(cli, actor, org);
-	else if (strcmp(sub, "link") == 0)
+	if (link && pw != NULL)
+		code = seat_link_legacy(cli, svc, actor, argv[optind],
+		    argv[optind + 1], org, pw);
+	else if (link)
 		code = seat_link(cli, svc, actor, argv[optind],
 		    argv[optind + 1], org);
-	else if (strcmp(sub, "unlink") == 0)
+	else if (unlink)
 		code = seat_unlink(cli, svc, actor, argv[optind], org);
+	else if (add)
+		code = seat_add(cli, actor, argv[optind], argv[optind + 1],
+		    lid, hash[0] != '\0' ? hash : NULL);
 	else
-		code = seat_add(cli, actor, argv[optind], argv[optind + 1]);
+		code = seat_list(cli, actor, org);
 out:
+	ids_wipe(hash, sizeof(hash));
+	ids_free_secret(pw);
 	ids_dir_close(actor);
 	ids_dir_close(svc);
 	ids_conf_free(conf);

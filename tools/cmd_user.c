@@ -7,8 +7,15 @@
  *	user add	the new user, as `user show` prints it (cmd_user_show.c)
  *	user modify	{"id":ID,"changed":["name","email","role"]} (those
  *			given, in that order)
- *	user delete	{"id":ID,"dry_run":BOOL,"deleted":[DN, ...]} (the
- *			entries removed, or that would be, children first)
+ *	user delete	{"id":ID,"dry_run":BOOL,"deleted":[DN, ...],
+ *			"unlinked_seats":[CODE, ...]} (the entries removed,
+ *			or that would be, children first; the seats freed,
+ *			or that would be)
+ *
+ * `user delete` is the withdrawal: it first unlinks every seat linked to
+ * the user (userseats.c), each with an assertion that the seat still
+ * holds them; if the directory refuses one, nothing is deleted.  If the
+ * delete itself is then refused, the seats are linked back.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -23,6 +30,7 @@
 #include "mods.h"
 #include "rc.h"
 #include "state.h"
+#include "target.h"
 #include "user.h"
 #include "usercmd.h"
 
@@ -300,6 +308,21 @@ out:
 	return rc;
 }
 
+/* For the error line of a refused delete: were the seats put back? */
+static const char *
+relink_note(const struct usercmd_seat *v, int n)
+{
+	int i, freed = 0;
+
+	for (i = 0; i < n; i++)
+		if (v[i].unlinked)
+			freed = 1;
+	if (freed)
+		return "; some of their seats stay unlinked (`idportal seat "
+		    "list`)";
+	return n > 0 ? "; their seats were linked back" : "";
+}
+
 static int
 user_delete(struct cli *cli, int argc, char **argv)
 {
@@ -310,8 +333,9 @@ user_delete(struct cli *cli, int argc, char **argv)
 	struct ids_conf *conf = NULL;
 	struct ids_dir *svc = NULL, *actor = NULL;
 	struct ids_user *user = NULL;
+	struct usercmd_seat *seats = NULL;
 	char **dns = NULL;
-	int c, rc, code, i, n = 0, done = 0, dry = 0;
+	int c, rc, code, i, n = 0, ns = 0, done = 0, dry = 0;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -330,20 +354,26 @@ user_delete(struct cli *cli, int argc, char **argv)
 		    ids_dir_error(svc));
 		goto out;
 	}
-	/*
-	 * TODO(seats, issue 5 part 2): unlink the user's seats here, before
-	 * anything is deleted: every idpSeat with idpLinkedUser=<user->dn>
-	 * (found as the service with ids_filter), idpLinkedUser deleted as
-	 * the actor, and listed in the output (dry run too).
-	 */
+	if ((rc = usercmd_seats_find(svc, user->dn, &seats, &ns)) != IDS_OK) {
+		code = fail(rc_to_exit(rc), "listing the seats of %s: %s",
+		    user->id, rc == IDS_ENOMEM ? ids_strerror(rc) :
+		    ids_dir_error(svc));
+		goto out;
+	}
+	if (!dry && (code = usercmd_seats_unlink(cli, actor, user->id,
+	    user->dn, seats, ns)) != EXIT_OK)
+		goto out;
 	for (i = 0; !dry && i < n; i++) {
 		if ((rc = ids_dir_delete(actor, dns[i])) != IDS_OK) {
+			/* the user stays: so do their seats */
+			usercmd_seats_relink(actor, user->dn, seats, ns);
 			code = rc == IDS_EPERM ? fail(EXIT_DENIED, "the "
-			    "directory does not let %s delete %s (%s)%s",
+			    "directory does not let %s delete %s (%s)%s%s",
 			    usercmd_who(cli), user->id, dns[i], done > 0 ?
-			    "; the entries before it are gone" : "") :
-			    fail(rc_to_exit(rc), "deleting %s: %s", dns[i],
-			    ids_dir_error(actor));
+			    "; the entries before it are gone" : "",
+			    relink_note(seats, ns)) : fail(rc_to_exit(rc),
+			    "deleting %s: %s%s", dns[i], ids_dir_error(actor),
+			    relink_note(seats, ns));
 			goto out;
 		}
 		done++;
@@ -356,15 +386,32 @@ user_delete(struct cli *cli, int argc, char **argv)
 			printf("%s", i > 0 ? "," : "");
 			json_str(stdout, dns[i]);
 		}
+		printf("],\"unlinked_seats\":[");
+		for (i = 0, c = 0; i < ns; i++) {
+			if (!dry && !seats[i].unlinked)
+				continue;
+			printf("%s", c++ > 0 ? "," : "");
+			json_str(stdout, seats[i].code);
+		}
 		printf("]}\n");
 	} else {
 		printf(dry ? "Would delete %s:\n" : "Deleted %s:\n", user->id);
 		for (i = 0; i < n; i++)
 			printf("  %s\n", dns[i]);
+		for (i = 0; i < ns; i++) {
+			if (!dry && !seats[i].unlinked)
+				continue;
+			printf(dry ? "Would unlink %s from seat " :
+			    "Unlinked %s from seat ", user->id);
+			put_text(stdout, seats[i].code);
+			printf(dry ? " (it would be free to link).\n" :
+			    "; the seat is free to link.\n");
+		}
 		if (dry)
 			printf("Nothing was changed (--dry-run).\n");
 	}
 out:
+	usercmd_seats_free(seats, ns);
 	for (i = 0; i < n; i++)
 		free(dns[i]);
 	free(dns);

@@ -44,6 +44,30 @@ int	usercmd_org_exists(struct ids_dir *svc, const char *org);
 int	usercmd_add_entry(const struct cli *cli, struct ids_dir *actor,
 	    const struct new_user *nu, char **dn);
 
+/* The seats of a user, for `user delete` (userseats.c). */
+struct usercmd_seat {
+	char	*dn;
+	char	*code;		/* idpSeatCode */
+	int	 unlinked;	/* freed by usercmd_seats_unlink() */
+};
+/* The seats whose idpLinkedUser is user_dn, as svc sees them: *out has *n
+ * of them (release with usercmd_seats_free()). */
+int	usercmd_seats_find(struct ids_dir *svc, const char *user_dn,
+	    struct usercmd_seat **out, int *n);
+void	usercmd_seats_free(struct usercmd_seat *v, int n);
+/* Unlink each as actor, asserting idpLinkedUser is still user_dn (a seat
+ * that moved meanwhile is left alone, unlinked stays 0).  First checks
+ * that the actor sees every seat; on a refusal puts back what it freed,
+ * prints the error ("...; nothing was deleted") and returns its exit
+ * code, else EXIT_OK. */
+int	usercmd_seats_unlink(const struct cli *cli, struct ids_dir *actor,
+	    const char *id, const char *user_dn, struct usercmd_seat *v,
+	    int n);
+/* Link the seats freed above to user_dn again, if still free (after the
+ * delete itself failed); those put back get unlinked = 0. */
+void	usercmd_seats_relink(struct ids_dir *actor, const char *user_dn,
+	    struct usercmd_seat *v, int n);
+
 int	user_show(struct cli *cli, int argc, char **argv);
 int	user_search(struct cli *cli, int argc, char **argv);
 

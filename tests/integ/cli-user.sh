@@ -517,7 +517,7 @@ check "delete --dry-run: user and state still there" eval \
     'has_entry "$g1" && has_entry "cn=state,$g1"'
 cli "${as_admin[@]}" --json user delete cusrgrp001 --dry-run
 check "delete --dry-run --json: keys, dry_run true, state first" eval \
-    'is_json_object id dry_run deleted && equals "$(json_q "j[\"dry_run\"], j[\"deleted\"][0]")" "True cn=state,$g1"'
+    'is_json_object id dry_run deleted unlinked_seats && equals "$(json_q "j[\"dry_run\"], j[\"deleted\"][0]")" "True cn=state,$g1"'
 cli "${as_admin[@]}" --json user delete cusrgrp001
 check "delete --json: exit 0, dry_run false" eval \
     'exit_is 0 && equals "$(json_q "j[\"dry_run\"], len(j[\"deleted\"])")" "False 2"'
