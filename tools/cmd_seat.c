@@ -52,7 +52,8 @@
 #include "usercmd.h"
 
 #define USAGE	"usage: idportal [--as ADMIN_ID] [--json] seat list [ORG] | " \
-	"link CODE ID [--org ORG] [--legacy-password-file F] | " \
+	"link CODE ID [--org ORG] [--legacy-password-file F " \
+	"[--password-file F]] | " \
 	"unlink CODE [--org ORG] | " \
 	"add ORG CODE [--legacy-id LID] [--link-password-file F]"
 
@@ -456,13 +457,14 @@ cmd_seat(struct cli *cli, int argc, char **argv)
 		{ "legacy-id", required_argument, NULL, 'l' },
 		{ "link-password-file", required_argument, NULL, 'p' },
 		{ "legacy-password-file", required_argument, NULL, 'L' },
+		{ "password-file", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ids_conf *conf = NULL;
 	struct ids_dir *svc = NULL, *actor = NULL;
 	const char *sub, *org = NULL, *lid = NULL, *linkpw = NULL;
-	const char *legacypw = NULL;
-	char hash[IDS_SSHA_LEN], *pw = NULL;
+	const char *legacypw = NULL, *userpwfile = NULL;
+	char hash[IDS_SSHA_LEN], *pw = NULL, *userpw = NULL;
 	int c, code, rc, want, add, link, unlink;
 
 	hash[0] = '\0';
@@ -478,6 +480,7 @@ cmd_seat(struct cli *cli, int argc, char **argv)
 		case 'l': lid = optarg; break;
 		case 'p': linkpw = optarg; break;
 		case 'L': legacypw = optarg; break;
+		case 'P': userpwfile = optarg; break;
 		default: return fail(EXIT_USAGE, USAGE);
 		}
 	}
@@ -495,7 +498,8 @@ cmd_seat(struct cli *cli, int argc, char **argv)
 	/* --legacy-id and --link-password-file belong to add, and a legacy
 	 * ID comes with its link password; --legacy-password-file to link */
 	if ((!add && (lid != NULL || linkpw != NULL)) ||
-	    (lid != NULL && linkpw == NULL) || (!link && legacypw != NULL))
+	    (lid != NULL && linkpw == NULL) || (!link && legacypw != NULL) ||
+	    (legacypw == NULL && userpwfile != NULL))
 		return fail(EXIT_USAGE, USAGE);
 	if (want == -1) {
 		if (argc - optind > 1 || (org != NULL && argc - optind == 1))
@@ -518,8 +522,12 @@ cmd_seat(struct cli *cli, int argc, char **argv)
 	if (linkpw != NULL && (code = read_link_password(linkpw, hash,
 	    sizeof(hash))) != EXIT_OK)
 		goto out;
-	if (legacypw != NULL && (rc = read_secret(legacypw,
-	    "Legacy password: ", &pw)) != IDS_OK) {
+	/* A legacy link also takes the personal ID's own password: holding
+	 * an old login does not make anyone's ID yours. */
+	if (legacypw != NULL && ((rc = read_secret(legacypw,
+	    "Legacy password: ", &pw)) != IDS_OK ||
+	    (rc = read_secret(userpwfile, "Password of your personal ID: ",
+	    &userpw)) != IDS_OK)) {
 		code = rc_to_exit(rc);
 		goto out;
 	}
@@ -536,7 +544,7 @@ cmd_seat(struct cli *cli, int argc, char **argv)
 		goto out;
 	if (link && pw != NULL)
 		code = seat_link_legacy(cli, svc, actor, argv[optind],
-		    argv[optind + 1], org, pw);
+		    argv[optind + 1], org, pw, userpw);
 	else if (link)
 		code = seat_link(cli, svc, actor, argv[optind],
 		    argv[optind + 1], org);
@@ -550,6 +558,7 @@ cmd_seat(struct cli *cli, int argc, char **argv)
 out:
 	ids_wipe(hash, sizeof(hash));
 	ids_free_secret(pw);
+	ids_free_secret(userpw);
 	ids_dir_close(actor);
 	ids_dir_close(svc);
 	ids_conf_free(conf);

@@ -1,5 +1,5 @@
-/* cmd_seat_legacy.c: `idportal seat link CODE ID --legacy-password-file F`
- * (SPEC §3 Linking): the holder of a legacy login (a seat made with
+/* cmd_seat_legacy.c: `idportal seat link CODE ID --legacy-password-file F
+ * [--password-file P]` (SPEC §3 Linking): the holder of a legacy login (a seat made with
  * `seat add ORG CODE --legacy-id LID --link-password-file F`) links it to
  * their personal ID themselves.  Run by the portal account (without --as:
  * the config's bind_dn; the ACLs let only the portal, the seat's org
@@ -12,6 +12,7 @@
  * take the same path (a decoy hash when there is nothing to check).  Only
  * after the password matched is anything said about the seat: already
  * linked (exit 5, the holder not named), the user ID unknown (exit 3), the
+ * password of that ID (P, or asked on the terminal) wrong (exit 4), the
  * user holding a seat or the org at its seat limit (exit 5).  The link is
  * one Modify asserting the seat is still free (RFC 4528) that adds
  * idpLinkedUser and deletes the hash value read, so the password links
@@ -214,7 +215,8 @@ record_legacy_id(struct ids_dir *actor, const struct legacy *l,
 
 int
 seat_link_legacy(struct cli *cli, struct ids_dir *svc, struct ids_dir *actor,
-    const char *code, const char *id, const char *org, const char *pw)
+    const char *code, const char *id, const char *org, const char *pw,
+    const char *userpw)
 {
 	struct ids_user *user = NULL;
 	struct legacy l;
@@ -230,6 +232,14 @@ seat_link_legacy(struct cli *cli, struct ids_dir *svc, struct ids_dir *actor,
 		ex = rc == IDS_ENOUSER ? fail(EXIT_NOTFOUND, "no user %s", id) :
 		    fail(rc_to_exit(rc), "finding %s: %s", id,
 		    ids_dir_error(svc));
+		goto out;
+	}
+	/* The personal ID is theirs too: its own password, by a bind. */
+	if ((rc = ids_dir_check_password(svc, user->dn, userpw)) != IDS_OK) {
+		ex = rc == IDS_EBADCRED ? fail(EXIT_DENIED, "the password of "
+		    "%s is wrong; seat %s was not linked", user->id, code) :
+		    fail(rc_to_exit(rc), "checking the password of %s: %s",
+		    user->id, ids_dir_error(svc));
 		goto out;
 	}
 	if ((ex = may_link(svc, &l, user)) != EXIT_OK ||

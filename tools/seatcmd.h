@@ -31,11 +31,12 @@ int	seatcmd_org_usage(struct ids_dir *dir, const char *odn, long *used,
 /* The code of a seat user_dn already holds (malloc'd in *code), or NULL. */
 int	seatcmd_held(struct ids_dir *dir, const char *user_dn, char **code);
 
-/* `seat link CODE ID --legacy-password-file F` (cmd_seat_legacy.c), pw
- * the password read from F: svc finds, actor changes; org may be NULL.
+/* `seat link CODE ID --legacy-password-file F [--password-file P]`
+ * (cmd_seat_legacy.c), pw the legacy password read from F, userpw the
+ * password of ID itself: svc finds, actor changes; org may be NULL.
  * Prints the result or the error line; returns the exit code. */
 int	seat_link_legacy(struct cli *cli, struct ids_dir *svc,
 	    struct ids_dir *actor, const char *code, const char *id,
-	    const char *org, const char *pw);
+	    const char *org, const char *pw, const char *userpw);
 
 #endif

@@ -203,6 +203,7 @@ sweep		# left over from an interrupted run
 printf '%s' "$pw" > "$work/pw"
 printf '%s\n' "$lpw" > "$work/lpw"
 printf '%s' 'Not-The-Pass-1' > "$work/wrong"
+printf '%s' "$pw" > "$work/upw"
 printf '%s' 'Other-Legacy-2' > "$work/lpw2"
 printf '%s' 'Third-Legacy-3' > "$work/lpw3"
 user "$admin" "$people" individual admin | ldif_in -a
@@ -228,7 +229,7 @@ exit_is 0 || bail "org add $org2"
 	state "uid=lgcycor2,$o1"
 	state "uid=lgcycor4,$o1"
 } | ldif_in -a
-for u in lgcyoa01 lgcycor1; do
+for u in lgcyoa01 lgcycor1 lgcycor3 lgcycor5 lgcycor6; do
 	ldapi ldappasswd -s "$pw" "uid=$u,$o1" > /dev/null || bail "passwd $u"
 done
 ldapi ldappasswd -s "$pw" "uid=lgcyoa02,$o2" > /dev/null ||
@@ -327,33 +328,48 @@ check "seat add: a link password file others may read is refused" eval \
 # --- the legacy link ---------------------------------------------------------------
 check "before the link, the corporate user has no seat (PAM)" \
     no_seat lgcycor1
-cli "${host[@]}" seat link L1L lgcycor1 --legacy-password-file "$work/lpw"
+cli "${host[@]}" seat link L1L lgcycor1 --legacy-password-file "$work/lpw" \
+    --password-file "$work/upw"
 check "the host account (not the portal): exit 4 from the directory" \
     refused 4 "does not let this host's service account link seat L1L"
 check "... the seat is still free, its hash still there" eval \
     'linked_is "$L" "" && [ -n "$(search "$L" base idpLinkPasswordHash |
     grep -i "^idpLinkPasswordHash")" ]'
-cli "${portal[@]}" seat link L1L lgcycor1 --legacy-password-file "$work/wrong"
+cli "${portal[@]}" seat link L1L lgcycor1 --legacy-password-file "$work/wrong" \
+    --password-file "$work/upw"
 check "a wrong password: exit 4" refused 4 "not accepted"
 cp "$work/err" "$work/err.wrong"
-cli "${portal[@]}" seat link L1ZZ lgcycor1 --legacy-password-file "$work/lpw"
+cli "${portal[@]}" seat link L1ZZ lgcycor1 --legacy-password-file "$work/lpw" \
+    --password-file "$work/upw"
 check "an unknown code: exit 4, the same line" eval \
     'exit_is 4 && cmp "$work/err" "$work/err.wrong"'
-cli "${portal[@]}" seat link L1E lgcycor1 --legacy-password-file "$work/lpw"
+cli "${portal[@]}" seat link L1E lgcycor1 --legacy-password-file "$work/lpw" \
+    --password-file "$work/upw"
 check "a seat without a link password: exit 4, the same line" eval \
     'exit_is 4 && cmp "$work/err" "$work/err.wrong"'
 cli "${portal[@]}" seat link L1L lgcycor1 --legacy-password-file \
-    "$work/lpw644"
+    "$work/lpw644" \
+    --password-file "$work/upw"
 check "a password file others may read: refused, nothing linked" eval \
     '[ "$rc" -ne 0 ] && grep -q "^idportal: .*0644" "$work/err" &&
     linked_is "$L" ""'
-cli "${portal[@]}" seat link L1L lgcycor3 --legacy-password-file "$work/lpw"
+cli "${portal[@]}" seat link L1L lgcycor3 --legacy-password-file "$work/lpw" \
+    --password-file "$work/upw"
 check "a user who holds a seat already: exit 5" refused 5 \
     "lgcycor3 already holds a seat"
-cli "${portal[@]}" seat link L1L lgcynone1 --legacy-password-file "$work/lpw"
+cli "${portal[@]}" seat link L1L lgcynone1 --legacy-password-file "$work/lpw" \
+    --password-file "$work/upw"
 check "an unknown personal ID: exit 3" refused 3 "no user lgcynone1"
 check "... still free" linked_is "$L" ""
-cli "${portal[@]}" seat link L1L lgcycor1 --legacy-password-file "$work/lpw"
+cli "${portal[@]}" seat link L1L lgcycor1 --legacy-password-file "$work/lpw" \
+    --password-file "$work/wrong"
+check "the right legacy password, the wrong password of the ID: exit 4" \
+    refused 4 "the password of lgcycor1 is wrong; seat L1L was not linked"
+check "... still free, the hash still there" eval \
+    'linked_is "$L" "" && [ -n "$(search "$L" base idpLinkPasswordHash |
+    grep -i "^idpLinkPasswordHash")" ]'
+cli "${portal[@]}" seat link L1L lgcycor1 --legacy-password-file "$work/lpw" \
+    --password-file "$work/upw"
 check "legacy link as the portal: exit 0, says what was linked" eval \
     'exit_is 0 && out_has "Linked legacy ID OldLogin-77 (seat L1L) to lgcycor1"'
 check "... the password is nowhere in the output" nowhere "$lpw"
@@ -362,7 +378,8 @@ check "... the link password hash is gone" attr_absent "$L" idpLinkPasswordHash
 check "... the user has idpLegacyId" attr_is "uid=lgcycor1,$o1" idpLegacyId \
     OldLogin-77
 check "PAM: the corporate user now logs in" let_in lgcycor1
-cli "${portal[@]}" seat link L1L lgcycor5 --legacy-password-file "$work/lpw"
+cli "${portal[@]}" seat link L1L lgcycor5 --legacy-password-file "$work/lpw" \
+    --password-file "$work/upw"
 check "the same password again: refused (single use), the same line" eval \
     'exit_is 4 && cmp "$work/err" "$work/err.wrong"'
 check "... still linked to the first user" linked_is "$L" "uid=lgcycor1,$o1"
@@ -371,7 +388,8 @@ check "... still linked to the first user" linked_is "$L" "uid=lgcycor1,$o1"
 # the seat is taken
 cli "${as_oa1[@]}" seat link L1K lgcycor5
 exit_is 0 || bail "seat link L1K lgcycor5"
-cli "${portal[@]}" seat link L1K lgcycor6 --legacy-password-file "$work/lpw2"
+cli "${portal[@]}" seat link L1K lgcycor6 --legacy-password-file "$work/lpw2" \
+    --password-file "$work/upw"
 check "a linked legacy seat: exit 5, ask the org admin" refused 5 \
     "seat L1K is already linked; ask your organization's admin"
 check "... the holder is not named" nowhere lgcycor5
@@ -382,14 +400,16 @@ check "... still the holder's" linked_is "idpSeatCode=L1K,$s1" \
 cli "${as_admin[@]}" seat add "$org2" L2A
 cli "${as_oa2[@]}" seat link L2A lgcyoth1
 exit_is 0 || bail "seat link L2A lgcyoth1"
-cli "${portal[@]}" seat link L2L lgcycor6 --legacy-password-file "$work/lpw3"
+cli "${portal[@]}" seat link L2L lgcycor6 --legacy-password-file "$work/lpw3" \
+    --password-file "$work/upw"
 check "legacy link past the org's seat limit: exit 5" refused 5 "seat limit"
 check "... the seat stays free, the password unused" eval \
     'linked_is "idpSeatCode=L2L,$s2" "" && [ -n "$(search \
     "idpSeatCode=L2L,$s2" base idpLinkPasswordHash | grep -i "^idpLink")" ]'
 cli "${as_oa2[@]}" seat unlink L2A
 cli "${portal[@]}" --json seat link L2L lgcycor6 --legacy-password-file \
-    "$work/lpw3"
+    "$work/lpw3" \
+    --password-file "$work/upw"
 check "legacy link --json: the seat object and legacy_id" eval \
     'exit_is 0 && equals "$(json_keys)" \
     "code dn legacy_id linked_id linked_user org" &&
