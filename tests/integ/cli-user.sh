@@ -41,6 +41,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/cli-user-test.XXXXXX") || exit 1
 made=()		# DNs to delete at the end, children before parents
 # ldapi, search, value_of, attr_is, attr_absent, ldif_in
 . "$(dirname "${BASH_SOURCE[0]}")/../ldapi.sh"
+# cli, exit_is, refused, out_has, is_json_object, json_q, pam_login, ...
+. "$(dirname "${BASH_SOURCE[0]}")/../cli.sh"
 # Every entry this test may have made: by its names, wherever it is.
 sweep() {
 	local dn
@@ -69,119 +71,12 @@ trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
 
-# --- the directory, as root over ldapi ---------------------------------------
-has_entry() {	# has_entry DN
-	search "$1" base 1.1 > /dev/null 2>&1
-}
-no_entry() {
-	not has_entry "$1" || { echo "$1 exists"; return 1; }
-}
-set_password() {	# set_password DN PASSWORD-FILE
-	ldapi ldappasswd -T "$2" "$1" > /dev/null ||
-	    bail "ldappasswd for $1 failed"
-}
-
-# --- the CLI -----------------------------------------------------------------
-asan_rt=
-# (not `ldd | grep -q`: with pipefail, ldd's SIGPIPE would fail the test)
-if [[ $(ldd "$idportal" "$module" 2> /dev/null) == *libasan* ]]; then
-	asan_rt=$(gcc -print-file-name=libasan.so)
-fi
-export ASAN_OPTIONS=detect_leaks=0	# pamtester and getent leak; not ours
-cli() {	# cli ARGS...: output in $work/out and $work/err, status in $rc
-	rc=0
-	# the CLI itself must not leak (under ASan: make check SANITIZE=1)
-	ASAN_OPTIONS=detect_leaks=1 timeout 60 "$idportal" "$@" \
-	    < /dev/null > "$work/out" 2> "$work/err" || rc=$?
-}
 as_admin=(--as "$admin" --as-pw-file "$work/admin.pw")
 as_oa=(--as cusroa01 --as-pw-file "$work/oa.pw")
-exit_is() {	# exit_is WANT
-	[ "$rc" -eq "$1" ] || {
-		echo "exit $rc, want $1; stdout:"
-		cat "$work/out"
-		echo "stderr:"
-		cat "$work/err"
-		return 1
-	}
-}
-one_error_line() {
-	if [ "$(wc -l < "$work/err")" -ne 1 ] ||
-	    grep -qv '^idportal: ' "$work/err"; then
-		echo "want one line starting 'idportal: ', got:"
-		cat "$work/err"
-		return 1
-	fi
-}
-has_all() {	# has_all FILE FIXED-STRING...: every string is in FILE
-	local f=$1 s
-	shift
-	for s in "$@"; do
-		grep -qF -- "$s" "$f" ||
-		    { echo "no '$s' in:"; cat "$f"; return 1; }
-	done
-}
-err_has() {
-	has_all "$work/err" "$@"
-}
-out_has() {
-	has_all "$work/out" "$@"
-}
-out_lacks() {	# out_lacks STRING...
-	local s
-	for s in "$@"; do
-		not grep -qF -- "$s" "$work/out" ||
-		    { echo "'$s' in:"; cat "$work/out"; return 1; }
-	done
-}
-# refused WANT-EXIT STRING...: that exit, one error line, with the strings
-refused() {
-	local want=$1
-	shift
-	exit_is "$want" && one_error_line && err_has "$@"
-}
-# The keys of the one-line JSON object in $work/out, nested ones too.
-is_json_object() {	# is_json_object KEY...: one line, {...}, these keys
-	local keys
-	if [ "$(wc -l < "$work/out")" -ne 1 ] ||
-	    ! grep -qx '{.*}' "$work/out"; then
-		echo "not one JSON object line:"
-		cat "$work/out"
-		return 1
-	fi
-	keys=$(grep -o '"[a-z_]*":' "$work/out" | tr -d '":' | sort -u |
-	    xargs)
-	[ "$keys" = "$(printf '%s\n' "$@" | sort -u | xargs)" ] ||
-	    { echo "keys '$keys', want '$*'"; return 1; }
-}
-json_valid() {	# the output parses as JSON
-	python3 -c 'import json,sys; json.load(sys.stdin)' < "$work/out" ||
-	    { cat "$work/out"; return 1; }
-}
-json_q() {	# json_q PYTHON-EXPR: evaluate with j = the output
-	python3 -c "import json,sys; j=json.load(sys.stdin); print($1)" \
-	    < "$work/out"
-}
-equals() {	# equals GOT WANT
-	[ "$1" = "$2" ] || { echo "got '$1', want '$2'"; return 1; }
-}
 user_keys=(id dn type name email org role state uid_number gid_number home
     shell)
 org_keys=(org dn seat_limit state gid_number)
-
-# --- logins through the module (pamtester under pam_wrapper) ------------------
-pam_dir=$work/pam.d
-mkdir -p "$pam_dir"
-printf '%s\n' "auth required $module config=$conf" \
-    "account required $module config=$conf" > "$pam_dir/idportal-cusr"
-pam_login() {	# pam_login USER PASSWORD: pamtester output
-	local preload=libpam_wrapper.so
-	[ -z "$asan_rt" ] || preload="$asan_rt $preload"
-	printf '%s\n' "$2" | timeout 60 env LD_PRELOAD="$preload" \
-	    PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$pam_dir" \
-	    pamtester -v idportal-cusr "$1" authenticate acct_mgmt 2>&1 |
-	    grep -v '^PWRAP_'
-}
+pam_service idportal-cusr "$conf"
 
 # --- fixtures ----------------------------------------------------------------
 sweep		# left over from an interrupted run
@@ -539,12 +434,12 @@ cli "${as_admin[@]}" user add cusrlogin1 --type individual --name "Login" \
     printf 'Q7'; } > "$work/tmp.pw"
 cli "${as_admin[@]}" reissue cusrlogin1 --password-file "$work/tmp.pw"
 check "reissue of the new user: exit 0" exit_is 0
-pam_login cusrlogin1 "$(cat "$work/tmp.pw")" > "$work/pam.out"
+pam_login idportal-cusr cusrlogin1 "$(cat "$work/tmp.pw")" > "$work/pam.out"
 check "PAM: the new user authenticates with the temporary password" \
     has_all "$work/pam.out" "successfully authenticated"
 check "PAM: and must change it" has_all "$work/pam.out" \
     "Authentication token is no longer valid; new one required"
-pam_login cusrlogin1 wrong-password > "$work/pam.out"
+pam_login idportal-cusr cusrlogin1 wrong-password > "$work/pam.out"
 check "PAM: a wrong password is refused" not grep -q \
     'successfully authenticated' "$work/pam.out"
 
