@@ -1,10 +1,13 @@
 #!/bin/bash
-# Runs the README's "Setting up a directory" guide (TAP), so that it cannot
-# rot: the ```sh blocks after `<!-- guide: setup -->` and `<!-- guide:
-# login -->`, one ok/not ok per command (commands are separated by blank
-# lines), against a slapd that looks like a fresh Debian 12 one
-# (SLAPD_ENV_BARE=yes tests/slapd-env: no idportal schema or ACLs, suffix
-# dc=example,dc=org, only its base entry).
+# Runs the README's guides (TAP), so that they cannot rot: "Setting up a
+# directory" (the ```sh blocks after `<!-- guide: setup -->` and `<!--
+# guide: login -->`), then the walk-through of "Administering users" (every
+# block after `<!-- guide: admin -->`, in order), one ok/not ok per command
+# (commands are separated by blank lines), against a slapd that looks like a
+# fresh Debian 12 one (SLAPD_ENV_BARE=yes tests/slapd-env: no idportal
+# schema or ACLs, suffix dc=example,dc=org, only its base entry). Checks of
+# the directory follow the steps that change it. GUIDE_DEBUG=1 shows the
+# output of every step.
 #
 # The commands run as a root shell with a clean environment, inside
 # `unshare --mount`, where overlay mounts make /etc, /usr, /root and
@@ -17,8 +20,9 @@
 #
 # The one substitution: the guide's server name ldap.example.org becomes
 # 127.0.0.1:PORT of the test slapd (its certificate is for 127.0.0.1).
-# `idportal init` gets a terminal (script) and the manager password is typed
-# at its prompt. Needs root, slapd, ldap-utils, pamtester, util-linux.
+# A command that asks for passwords gets a terminal (script) and they are
+# typed at its prompts (answers_of); pamtester reads the user's password
+# from its input. Needs root, slapd, ldap-utils, pamtester, util-linux.
 set -uo pipefail
 
 self=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/$(basename "$0")
@@ -116,14 +120,15 @@ whoami_as() {	# whoami_as DN PWFILE
 	    -D "$1" -y "$2"
 }
 
-# The commands of one guide block, with the server name substituted.
+# The commands of the guide blocks NAME, in order, with the server name
+# substituted.
 guide_block() {	# guide_block NAME
 	awk -v mark="<!-- guide: $1 -->" '
 		$0 == mark { want = 1; next }
 		want && $0 == "```sh" { inside = 1; want = 0; next }
-		inside && $0 == "```" { exit }
+		inside && $0 == "```" { inside = 0; print ""; next }
 		inside { print }
-		want && $0 != "" { exit }' "$readme" |
+		want && $0 != "" { want = 0 }' "$readme" |
 	    sed "s/ldap\.example\.org/127.0.0.1:$port/g"
 }
 # The block's commands, one file per paragraph: $work/step.NAME.1, ...
@@ -144,35 +149,113 @@ describe() {	# describe STEP: its comment's first sentence, or first line
 	printf '%s' "$desc"
 }
 
+# The passwords the test knows: $work/pw.ID is ID's current one (the
+# temporary one printed by init or reissue, then the one chosen with
+# `idportal passwd`); new_pw ID is the one typed at `idportal passwd ID`.
+pw_of() {	# pw_of ID
+	cat "$work/pw.$1" 2> /dev/null
+}
+new_pw() {	# new_pw ID: strong, without the ID in it
+	printf 'Quiet-Harbor-%s-Lantern' "$(printf '%s' "$1" | cksum |
+	    cut -c 1-6)"
+}
+# What is typed at the terminal for STEP, a line per prompt: the manager
+# password for `idportal init` (without --bind-pw-file), the current
+# password and the new one twice for `idportal passwd ID`, ID's password
+# for `read ... 'Password for ID: '` and for `--as ID` without
+# --as-pw-file. Nothing: the step gets no terminal.
+answers_of() {	# answers_of STEP
+	local cmds id
+	cmds=$(commands_of "$1")
+	if grep -q 'idportal init' <<< "$cmds" &&
+	    ! grep -q -- --bind-pw-file <<< "$cmds"; then
+		printf '%s\n' "$manager_pw"
+	elif id=$(sed -n 's/.*idportal passwd \([A-Za-z0-9]*\).*/\1/p' \
+	    <<< "$cmds") && [ -n "$id" ]; then
+		printf '%s\n' "$(pw_of "$id")" "$(new_pw "$id")" \
+		    "$(new_pw "$id")"
+	elif id=$(sed -n "s/.*read .*'Password for \([A-Za-z0-9]*\): '.*/\1/p" \
+	    <<< "$cmds") && [ -n "$id" ]; then
+		printf '%s\n' "$(pw_of "$id")"
+	elif id=$(sed -n 's/.*idportal --as \([A-Za-z0-9]*\) .*/\1/p' \
+	    <<< "$cmds") && [ -n "$id" ] &&
+	    ! grep -q -- --as-pw-file <<< "$cmds"; then
+		printf '%s\n' "$(pw_of "$id")"
+	fi
+}
+# The answer the guide says to expect: the first "..." of the comment.
+expect_of() {	# expect_of STEP
+	sed -n 's/^[[:space:]]*#[^"]*"\([^"]*\)".*/\1/p' "$1" | head -n 1
+}
+squeeze() {	# squeeze: runs of blanks as one space
+	tr -s ' \t' '  '
+}
+
 # run_step STEP: one command of the guide, as root in a clean environment,
-# output in $work/step.out. `idportal init` (without --bind-pw-file) gets a
-# terminal, and the manager password once it asks; its output is kept in
-# $work/init.out.
+# output in $work/step.out. A step that asks for passwords gets a terminal
+# (script), and each answer once its prompt is there (answers_of); the
+# output of `idportal init` is kept in $work/init.out. pamtester reads the
+# user's password from its input. When the comment quotes an answer
+# (expect_of), the step passes if the output has it, whatever the exit code.
 run_step() {
-	local step=$1 i rc=0
-	if commands_of "$step" | grep -q 'idportal init' &&
-	    ! commands_of "$step" | grep -q -- --bind-pw-file; then
+	local step=$1 i k rc=0 expect id
+	local -a answers
+	mapfile -t answers < <(answers_of "$step")
+	if [ "${#answers[@]}" -gt 0 ]; then
 		rm -f "$work/typescript"
 		{
-			for ((i = 0; i < 200; i++)); do
-				grep -q 'password: ' "$work/typescript" \
-				    2> /dev/null && break
-				sleep 0.05
+			for ((k = 0; k < ${#answers[@]}; k++)); do
+				for ((i = 0; i < 200; i++)); do
+					[ "$(grep -o 'assword[^:]*: ' \
+					    "$work/typescript" 2> /dev/null |
+					    wc -l)" -gt "$k" ] && break
+					sleep 0.05
+				done
+				# It prints the prompt, then turns echo off
+				# (init also flushes the input): give it that
+				# moment.
+				sleep 0.2
+				printf '%s\n' "${answers[k]}"
 			done
-			# It prints the prompt, then turns echo off and
-			# flushes the input: give it that moment.
-			sleep 0.2
-			printf '%s\n' "$manager_pw"
 		} | (cd "$work/cwd" && "${root_env[@]}" script -qfec \
 		    "bash -e -o pipefail $step" "$work/typescript" 2>&1) |
 		    tr -d '\r' > "$work/step.out" || rc=$?
-		cp "$work/step.out" "$work/init.out"
+		if commands_of "$step" | grep -q 'idportal init'; then
+			cp "$work/step.out" "$work/init.out"
+		fi
+	elif id=$(commands_of "$step" |
+	    sed -n 's/^pamtester [^ ]* \([A-Za-z0-9]*\) .*/\1/p') &&
+	    [ -n "$id" ]; then
+		pw_of "$id" | (cd "$work/cwd" && "${root_env[@]}" \
+		    "${preload[@]}" bash -e -o pipefail "$step") \
+		    > "$work/step.out" 2>&1 || rc=$?
 	else
 		(cd "$work/cwd" && "${root_env[@]}" bash -e -o pipefail \
 		    "$step") < /dev/null > "$work/step.out" 2>&1 || rc=$?
 	fi
 	cat "$work/step.out"	# shown by check if it failed
+	expect=$(expect_of "$step")
+	if [ -n "$expect" ]; then
+		squeeze < "$work/step.out" |
+		    grep -qF -- "$(squeeze <<< "$expect")"
+		return
+	fi
 	return "$rc"
+}
+# What the test learns from a step that passed: a temporary password that
+# reissue printed, a password chosen with `idportal passwd`.
+learn() {	# learn STEP
+	local cmds id
+	cmds=$(commands_of "$1")
+	if id=$(sed -n 's/.*idportal .*reissue \([A-Za-z0-9]*\).*/\1/p' \
+	    <<< "$cmds") && [ -n "$id" ]; then
+		grep -A 2 "^Temporary password for $id (shown once):" \
+		    "$work/step.out" | tail -n 1 | tr -d ' \n' > "$work/pw.$id"
+	elif id=$(sed -n 's/.*idportal passwd \([A-Za-z0-9]*\).*/\1/p' \
+	    <<< "$cmds") && [ -n "$id" ] &&
+	    grep -qx "Password changed for $id." "$work/step.out"; then
+		new_pw "$id" > "$work/pw.$id"
+	fi
 }
 # One TAP line per command.
 run_block() {	# run_block NAME
@@ -184,6 +267,9 @@ run_block() {	# run_block NAME
 		step=$work/step.$1.$i
 		[ -e "$step" ] || break
 		check "guide $1, $i: $(describe "$step")" run_step "$step"
+		learn "$step"
+		[ -z "${GUIDE_DEBUG:-}" ] || sed "s/^/#   /" "$work/step.out"
+		declare -F "after_$1" > /dev/null && "after_$1" "$step"
 	done
 }
 
@@ -258,6 +344,7 @@ run_block setup
 tmp_pw=$(grep -A 2 'temporary password' "$work/init.out" 2> /dev/null |
     tail -n 1 | tr -d ' ')
 printf '%s' "$tmp_pw" > "$work/admin.pw"
+printf '%s' "$tmp_pw" > "$work/pw.$admin"
 
 check "the config the guide wrote names the test server" \
     grep -qx "uri = ldap://127.0.0.1:$port" /etc/idportal/idportal.conf
@@ -295,3 +382,77 @@ echo "idplocal1:$(openssl passwd -6 Local-pw-1):19000:0:99999:7:::" \
 login Local-pw-1 pamtester sshd idplocal1 authenticate acct_mgmt
 check "a local account still logs in through pam_unix" \
     says 'account management done'
+
+# --- Administering users: the walk-through, then what it should have done
+user_dn() {	# user_dn ID: as the directory has it
+	root_ldap ldapsearch -LLL -o ldif-wrap=no -b "$base" "(uid=$1)" 1.1 |
+	    sed -n 's/^dn: //p'
+}
+attr_of() {	# attr_of DN ATTR: its values, one a line
+	root_ldap ldapsearch -LLL -o ldif-wrap=no -b "$1" -s base "$2" |
+	    sed -n "s/^$2: //p"
+}
+is() {		# is WANT COMMAND...: COMMAND prints WANT
+	local want=$1 got
+	shift
+	got=$("$@")
+	[ "$got" = "$want" ] || { echo "got '$got', want '$want'"; return 1; }
+}
+seat_dn=idpSeatCode=SEAT0001,ou=seats,o=acme,$base
+binds() {	# binds ID: with the password the test knows
+	whoami_as "$(user_dn "$1")" "$work/pw.$1"
+}
+# Checks after some steps of the walk-through, by what the step ran.
+after_admin() {	# after_admin STEP
+	local cmds
+	cmds=$(commands_of "$1")
+	case $cmds in
+	*"idportal passwd "*)
+		local id=${cmds##*idportal passwd }
+		check "... $id binds with the new password" binds "$id"
+		check "... which is not temporary" not grep -qi true \
+		    <(attr_of "$(user_dn "$id")" idpTempPassword) ;;
+	*"/root/alice01.pw"*"read "*)
+		check "... /root/alice01.pw is 0600 root" \
+		    stat_is '%a %U' '600 root' /root/alice01.pw
+		check "... and holds the new password" cmp -s \
+		    <(printf '%s\n' "$(pw_of alice01)") /root/alice01.pw ;;
+	*"org add acme --seats 2"*)
+		check "... o=acme has 2 seats" \
+		    is 2 attr_of "o=acme,$base" idpSeatLimit ;;
+	*"user add "*)
+		local id=${cmds#*user add }
+		id=${id%% *}
+		check "... $id is under o=acme" \
+		    is "uid=$id,ou=people,o=acme,$base" user_dn "$id" ;;
+	*" reissue "*)
+		local id=${cmds##* reissue }
+		check "... the temporary password of $id binds" binds "$id"
+		check "... and is flagged temporary" is TRUE \
+		    attr_of "$(user_dn "$id")" idpTempPassword ;;
+	*"seat add acme SEAT0001"*)
+		check "... the seat is there, free" is "" \
+		    attr_of "$seat_dn" idpLinkedUser ;;
+	*"seat link SEAT0001 "*)
+		local id=${cmds##* }
+		check "... SEAT0001 is linked to $id" is "$(user_dn "$id")" \
+		    attr_of "$seat_dn" idpLinkedUser ;;
+	*"seat unlink SEAT0001"*)
+		check "... SEAT0001 is free" is "" \
+		    attr_of "$seat_dn" idpLinkedUser ;;
+	esac
+}
+
+run_block admin
+
+# The seat swap, once more through pamtester and the messages users see.
+login "$(pw_of bob00001)" pamtester sshd bob00001 authenticate acct_mgmt
+check "after the swap bob00001 is refused ..." \
+    says 'pamtester: Permission denied'
+check "... and told why" says \
+    'Your account is not linked to a license seat. Contact your administrator.'
+login "$(pw_of dave0001)" pamtester sshd dave0001 authenticate acct_mgmt
+check "dave0001 is let in to change his temporary password" \
+    says 'Authentication token is no longer valid; new one required'
+check "carol001 is an org admin of acme" is orgadmin \
+    attr_of "uid=carol001,ou=people,o=acme,$base" idpRole
