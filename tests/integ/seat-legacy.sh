@@ -31,6 +31,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/seat-legacy-test.XXXXXX") || exit 1
 . "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
 # ldapi, search, value_of, attr_is, attr_absent, ldif_in
 . "$(dirname "${BASH_SOURCE[0]}")/../ldapi.sh"
+# cli, exit_is, refused, out_has, equals, json_q, has_entry, pam_login, ...
+. "$(dirname "${BASH_SOURCE[0]}")/../cli.sh"
 for v in IDPORTAL_CONF IDS_PORTAL_CONF IDS_LDAPI_URI IDS_BASE; do
 	[ -n "${!v:-}" ] || bail "$v is not set (run from tests/run-tests)"
 done
@@ -91,63 +93,16 @@ state() {	# state USER-DN: LDIF of its cn=state
 	printf 'dn: cn=state,%s\nobjectClass: idpUserState\ncn: state\n\n' "$1"
 }
 
-asan_rt=
-if [[ $(ldd "$idportal" "$module" 2> /dev/null) == *libasan* ]]; then
-	asan_rt=$(gcc -print-file-name=libasan.so)
-fi
-export ASAN_OPTIONS=detect_leaks=0	# pamtester leaks; not ours
-cli() {	# cli ARGS...: output in $work/out and $work/err, status in $rc
-	rc=0
-	ASAN_OPTIONS=detect_leaks=1 timeout 60 "$idportal" "$@" \
-	    < /dev/null > "$work/out" 2> "$work/err" || rc=$?
-}
 as_admin=(--as "$admin" --as-pw-file "$work/pw")
 as_oa1=(--as lgcyoa01 --as-pw-file "$work/pw")
 as_oa2=(--as lgcyoa02 --as-pw-file "$work/pw")
-exit_is() {	# exit_is WANT
-	[ "$rc" -eq "$1" ] || {
-		echo "exit $rc, want $1; stdout:"
-		cat "$work/out"
-		echo "stderr:"
-		cat "$work/err"
-		return 1
-	}
-}
-refused() {	# refused EXIT TEXT: that exit, one "idportal: " line with TEXT
-	exit_is "$1" || return 1
-	[ "$(wc -l < "$work/err")" -eq 1 ] &&
-	    grep -q "^idportal: .*$2" "$work/err" ||
-	    { echo "stderr:"; cat "$work/err"; return 1; }
-}
-out_has() {	# out_has TEXT...
-	local t
-	for t in "$@"; do
-		grep -qF -- "$t" "$work/out" ||
-		    { echo "no '$t' in:"; cat "$work/out"; return 1; }
-	done
-}
 nowhere() {	# nowhere TEXT: not in stdout nor stderr
 	not grep -qF -- "$1" "$work/out" "$work/err" ||
 	    { cat "$work/out" "$work/err"; return 1; }
 }
-equals() {	# equals GOT WANT
-	[ "$1" = "$2" ] || { echo "got '$1', want '$2'"; return 1; }
-}
-json_q() {	# json_q PYTHON-EXPR: evaluate with j = the output
-	python3 -c "import json,sys; j=json.load(sys.stdin); print($1)" \
-	    < "$work/out"
-}
 json_keys() {	# json_keys: the keys of the one-line object, sorted
 	[ "$(wc -l < "$work/out")" -eq 1 ] || { cat "$work/out"; return 1; }
 	json_q '" ".join(sorted(j))'
-}
-has_entry() {
-	[ -n "$(search "$1" base 1.1 2> /dev/null)" ] ||
-	    { echo "no $1"; return 1; }
-}
-no_entry() {
-	[ -z "$(search "$1" base 1.1 2> /dev/null)" ] ||
-	    { echo "$1 is there"; return 1; }
 }
 ssha_of() {	# ssha_of SEAT-DN PASSWORD: its idpLinkPasswordHash is PASSWORD's
 	search "$1" base idpLinkPasswordHash | python3 -c '
@@ -171,17 +126,9 @@ linked_is() {	# linked_is SEAT-DN WANT-DN (empty: free)
 }
 
 # --- logins through the module (pamtester under pam_wrapper) ------------------
-pam_dir=$work/pam.d
-mkdir -p "$pam_dir"
-printf '%s\n' "auth required $module config=$conf" \
-    "account required $module config=$conf" > "$pam_dir/idportal-lgcy"
+pam_service idportal-lgcy "$conf"
 login() {	# login USER: pamtester output in $work/pam.out
-	local preload=libpam_wrapper.so
-	[ -z "$asan_rt" ] || preload="$asan_rt $preload"
-	printf '%s\n' "$pw" | timeout 60 env LD_PRELOAD="$preload" \
-	    PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$pam_dir" \
-	    pamtester -v idportal-lgcy "$1" authenticate acct_mgmt \
-	    > "$work/pam.out" 2>&1
+	pam_login idportal-lgcy "$1" "$pw" > "$work/pam.out"
 	return 0
 }
 let_in() {	# let_in USER
@@ -260,13 +207,14 @@ check "delete --dry-run --json: stable keys, unlinked_seats [L1D]" eval \
 check "... still linked" linked_is "idpSeatCode=L1D,$s1" "$c2"
 cli "${as_oa2[@]}" user delete lgcycor2
 check "org admin of another org: exit 4, says nothing was deleted" refused 4 \
-    "does not let lgcyoa02 unlink seat L1D of lgcycor2.*nothing was deleted"
+    "does not let lgcyoa02 unlink seat L1D of lgcycor2" \
+    "nothing was deleted"
 check "... the seat still holds the user, user and state there" eval \
     'linked_is "idpSeatCode=L1D,$s1" "$c2" && has_entry "$c2" &&
     has_entry "cn=state,$c2"'
 cli "${as_oa1[@]}" user delete lgcycor2
 check "org admin of the user's org (may unlink, may not delete): exit 4" \
-    refused 4 "does not let lgcyoa01 delete lgcycor2.*linked back"
+    refused 4 "does not let lgcyoa01 delete lgcycor2" "linked back"
 check "... the seat is linked back, the user still there" eval \
     'linked_is "idpSeatCode=L1D,$s1" "$c2" && has_entry "$c2"'
 cli "${as_admin[@]}" user delete lgcycor2
