@@ -353,3 +353,22 @@ ids_state_take_reset(struct ids_dir *dir, const char *user_dn, time_t now,
 	ids_mods_free(m);
 	return rc;
 }
+
+int
+ids_state_give_back_reset(struct ids_dir *dir, const char *user_dn,
+    time_t now)
+{
+	struct ids_mods *m = NULL;
+	char at[IDS_GENTIME_LEN];
+	int rc;
+
+	if (ids_gentime_format(now, at, sizeof(at)) != IDS_OK)
+		return IDS_ESYS;
+	if (ids_mods_new(&m) != 0)
+		return IDS_ENOMEM;
+	/* That value only: a reset taken since by someone else stays. */
+	ids_mods_add(m, LDAP_MOD_DELETE, "idpLastResetTime", at, NULL);
+	rc = modify(dir, user_dn, m, 0);
+	ids_mods_free(m);
+	return rc;
+}

@@ -69,6 +69,9 @@ int	ids_state_use_recovery(struct ids_dir *dir, const char *user_dn,
  * IDS_ECHANGED if one was taken less than interval seconds ago. */
 int	ids_state_take_reset(struct ids_dir *dir, const char *user_dn,
 	    time_t now, long interval);
+/* Undo the reset taken at now, when the reset itself then failed. */
+int	ids_state_give_back_reset(struct ids_dir *dir, const char *user_dn,
+	    time_t now);
 
 /* Make cn=state under user_dn with counters at 0 (slapd cannot increment
  * an absent attribute); an existing one is kept as it is.  *created (may

@@ -73,6 +73,8 @@ reset(const struct ids_conf *conf, struct ids_dir *svc,
 		goto out;
 	}
 	if ((rc = ids_passwd_reissue(svc, user, pw, deadline)) != IDS_OK) {
+		/* Not taken after all: the next request may go ahead. */
+		ids_state_give_back_reset(svc, user->dn, now);
 		code = fail(rc_to_exit(rc), "the directory does not let this "
 		    "host's service account set passwords (%s): run "
 		    "forgot-password with the portal's config",

@@ -177,6 +177,9 @@ check "forgot-password as a host (not the portal): exit 4, says why" \
     refused 4 "portal's config"
 check "... no mail, the password unchanged" eval \
     '[ "$(mail_count)" -eq "$before" ] && logs_in slfsuser3 "$good"'
+cli --config "$portal" forgot-password slfsuser3 u3@slfs.example
+check "... and the portal's request right after is not held back" eval \
+    'exit_is 0 && [ "$(mail_count)" -eq $((before + 1)) ]'
 cli --config "$portal" forgot-password 'slfs_user' u1@slfs.example
 check "forgot-password: a bad ID is exit 2" refused 2 "ID slfs_user refused"
 cli --config "$portal" forgot-password slfsuser1 'a@b.c
