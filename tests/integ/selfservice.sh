@@ -154,21 +154,26 @@ check "again within reset_interval: the same answer, no mail" eval \
 pam_login idportal-slfs slfsuser1 "$temp" > "$work/pam.out"
 check "... and the first mailed password still works" has_all \
     "$work/pam.out" "successfully authenticated"
-cli --at "+16m" --config "$portal" forgot-password slfsuser1 \
-    u1@slfs.example
-check "16 minutes later (reset_interval 15m): a new mail" eval \
-    'exit_is 0 && [ "$(mail_count)" -eq $((before + 1)) ]'
+# Under libfaketime the mail command (a shell script) inherits the preload;
+# with the ASan runtime in it too, it hangs: skipped in an ASan build.
+if [ -n "$asan_rt" ]; then
+	n=$((n + 1))
+	echo "ok $n # SKIP 16 minutes later (libfaketime + ASan hang the mail command)"
+else
+	cli --at "+16m" --config "$portal" forgot-password slfsuser1 \
+	    u1@slfs.example
+	check "16 minutes later (reset_interval 15m): a new mail" eval \
+	    'exit_is 0 && [ "$(mail_count)" -eq $((before + 1)) ]'
+fi
 
 before=$(mail_count)
 for i in 1 2 3 4; do
-	( env FAKETIME=+2h FAKETIME_DONT_FAKE_MONOTONIC=1 \
-	    LD_PRELOAD="${asan_rt:+$asan_rt }$libfaketime" \
-	    ASAN_OPTIONS=detect_leaks=0 timeout 60 "$idportal" \
+	( ASAN_OPTIONS=detect_leaks=0 timeout 60 "$idportal" \
 	    --config "$portal" forgot-password slfsuser2 u2@slfs.example \
 	    < /dev/null > "$work/race.$i" 2>&1 ) &
 done
 wait
-check "4 requests at once: 4 neutral answers, exactly 1 mail" eval \
+check "4 requests at once (a user never reset): 4 neutral answers, 1 mail" eval \
     '[ "$(grep -l "If slfsuser2 is registered" "$work"/race.? | wc -l)" -eq 4 ] && [ "$(mail_count)" -eq $((before + 1)) ]'
 
 before=$(mail_count)
