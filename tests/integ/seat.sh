@@ -21,6 +21,10 @@ umask 077
 work=$(mktemp -d "${TMPDIR:-/tmp}/seat-test.XXXXXX") || exit 1
 # check, not, bail, and the counters n and fails
 . "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
+# ldapi, search, value_of, attr_is, attr_absent, ldif_in
+. "$(dirname "${BASH_SOURCE[0]}")/../ldapi.sh"
+# cli, exit_is, refused, out_has, out_lacks, pam_service, pam_login, ...
+. "$(dirname "${BASH_SOURCE[0]}")/../cli.sh"
 for v in IDPORTAL_CONF IDS_LDAPI_URI IDS_BASE; do
 	[ -n "${!v:-}" ] || bail "$v is not set (run from tests/run-tests)"
 done
@@ -38,11 +42,6 @@ org1=seatorg1
 org2=seatorg2
 pw=Seat-Test-Pass-42
 
-ldapi() {	# ldapi TOOL ARGS...: an ldap-utils tool as root over ldapi
-	local tool=$1
-	shift
-	LDAPNOINIT=1 "$tool" -Q -Y EXTERNAL -H "$IDS_LDAPI_URI" "$@"
-}
 sweep() {
 	local dn
 	ldapi ldapsearch -LLL -o ldif-wrap=no -b "$base" \
@@ -65,14 +64,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
-ldif_in() {	# ldif_in ARGS: ldapmodify the LDIF on stdin, or bail
-	ldapi ldapmodify "$@" > "$work/ldif.out" 2>&1 ||
-	    { sed 's/^/# /' "$work/ldif.out"; bail "ldapmodify $* failed"; }
-}
-value_of() {	# value_of DN ATTR
-	ldapi ldapsearch -LLL -o ldif-wrap=no -b "$1" -s base "$2" |
-	    sed -n "s/^$2: //p" | head -n 1
-}
 user() {	# user ID PARENT TYPE [ROLE]: LDIF of one user
 	printf 'dn: uid=%s,%s\nobjectClass: inetOrgPerson\n' "$1" "$2"
 	printf 'objectClass: posixAccount\nobjectClass: idpUser\nuid: %s\n' "$1"
@@ -84,43 +75,8 @@ user() {	# user ID PARENT TYPE [ROLE]: LDIF of one user
 	echo
 }
 
-asan_rt=
-if [[ $(ldd "$idportal" "$module" 2> /dev/null) == *libasan* ]]; then
-	asan_rt=$(gcc -print-file-name=libasan.so)
-fi
-export ASAN_OPTIONS=detect_leaks=0	# pamtester leaks; not ours
-cli() {	# cli ARGS...: output in $work/out and $work/err, status in $rc
-	rc=0
-	ASAN_OPTIONS=detect_leaks=1 timeout 60 "$idportal" "$@" \
-	    < /dev/null > "$work/out" 2> "$work/err" || rc=$?
-}
 as_admin=(--as "$admin" --as-pw-file "$work/pw")
 as_oa=(--as seatoa01 --as-pw-file "$work/pw")
-exit_is() {	# exit_is WANT
-	[ "$rc" -eq "$1" ] || {
-		echo "exit $rc, want $1; stdout:"
-		cat "$work/out"
-		echo "stderr:"
-		cat "$work/err"
-		return 1
-	}
-}
-refused() {	# refused EXIT TEXT: that exit, one "idportal: " line with TEXT
-	exit_is "$1" || return 1
-	[ "$(wc -l < "$work/err")" -eq 1 ] &&
-	    grep -q "^idportal: .*$2" "$work/err" ||
-	    { echo "stderr:"; cat "$work/err"; return 1; }
-}
-out_has() {	# out_has TEXT...
-	local t
-	for t in "$@"; do
-		grep -qF -- "$t" "$work/out" ||
-		    { echo "no '$t' in:"; cat "$work/out"; return 1; }
-	done
-}
-out_lacks() {
-	not grep -qF -- "$1" "$work/out" || { cat "$work/out"; return 1; }
-}
 linked_is() {	# linked_is CODE ORG WANT-DN (empty: free)
 	local got
 	got=$(value_of "idpSeatCode=$1,ou=seats,o=$2,$base" idpLinkedUser)
@@ -128,8 +84,6 @@ linked_is() {	# linked_is CODE ORG WANT-DN (empty: free)
 }
 
 # --- logins through the module (pamtester under pam_wrapper) ------------------
-pam_dir=$work/pam.d
-mkdir -p "$pam_dir"
 mkconf() {	# mkconf NAME LINES...: the run's config with these settings
 	local f=$work/$1.conf
 	shift
@@ -138,16 +92,10 @@ mkconf() {	# mkconf NAME LINES...: the run's config with these settings
 	printf '%s\n' "$@" >> "$f"
 }
 service() {	# service NAME CONF
-	printf '%s\n' "auth required $module config=$2" \
-	    "account required $module config=$2" > "$pam_dir/idportal-$1"
+	pam_service "idportal-$1" "$2"
 }
 login() {	# login SERVICE USER: pamtester output in $work/pam.out
-	local preload=libpam_wrapper.so
-	[ -z "$asan_rt" ] || preload="$asan_rt $preload"
-	printf '%s\n' "$pw" | timeout 60 env LD_PRELOAD="$preload" \
-	    PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$pam_dir" \
-	    pamtester -v "idportal-$1" "$2" authenticate acct_mgmt \
-	    > "$work/pam.out" 2>&1
+	pam_login "idportal-$1" "$2" "$pw" > "$work/pam.out"
 	return 0
 }
 let_in() {	# let_in SERVICE USER
