@@ -8,6 +8,7 @@
 #include "filter.h"
 #include "rc.h"
 #include "seatcmd.h"
+#include "usercmd.h"
 #include "target.h"
 
 int
@@ -130,21 +131,16 @@ seatcmd_org_usage(struct ids_dir *dir, const char *odn, long *used,
 int
 seatcmd_held(struct ids_dir *dir, const char *user_dn, char **code)
 {
-	static char *attrs[] = { "idpSeatCode", NULL };
-	LDAPMessage *res = NULL, *e;
-	char *filter = NULL;
-	int rc;
+	struct usercmd_seat *v = NULL;
+	int n = 0, rc;
 
 	*code = NULL;
-	if ((rc = ids_filter(&filter, "(&(objectClass=idpSeat)"
-	    "(idpLinkedUser=%s))", user_dn)) != IDS_OK)
-		return rc;
-	rc = ids_dir_search(dir, ids_dir_conf(dir)->base, LDAP_SCOPE_SUBTREE,
-	    filter, attrs, 0, &res);
-	if (rc == IDS_OK && (e = ldap_first_entry(ids_dir_ld(dir), res)) !=
-	    NULL && (*code = ids_dir_get(dir, e, "idpSeatCode")) == NULL)
-		*code = strdup("?");
-	ldap_msgfree(res);
-	free(filter);
+	/* The same search as the withdrawal's (userseats.c): the first. */
+	if ((rc = usercmd_seats_find(dir, user_dn, &v, &n)) == IDS_OK &&
+	    n > 0) {
+		*code = v[0].code;
+		v[0].code = NULL;
+	}
+	usercmd_seats_free(v, n);
 	return rc;
 }
